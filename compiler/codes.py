@@ -1,0 +1,90 @@
+"""The registry of stable diagnostic codes.
+
+Codes never change meaning once released.  Ranges:
+
+* ``GTM0xx`` loading (bytes, YAML syntax, document shape)
+* ``GTM1xx`` schema (keys, types, values) of a single document
+* ``GTM2xx`` the workspace file ``gtm.yaml`` and environments
+* ``GTM3xx`` references and identity across documents
+* ``GTM4xx`` semantic checks of one kind (durations, probabilities, bands, stages)
+* ``GTM5xx`` lowering and backend expressibility
+* ``GTM6xx`` planning, providers and apply safety
+* ``GTM7xx`` phase quality gates (see :mod:`compiler.gates`)
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    # loading
+    "GTM001": "YAML syntax error",
+    "GTM002": "duplicate key in a mapping",
+    "GTM003": "tab character used for indentation",
+    "GTM004": "file is not valid UTF-8",
+    "GTM005": "alias expansion exceeds the limit (alias bomb)",
+    "GTM006": "nesting deeper than the limit",
+    "GTM007": "file holds no document",
+    "GTM008": "file larger than the limit",
+    "GTM009": "file holds binary data",
+    "GTM010": "document is not a mapping",
+    "GTM011": "document has no kind",
+    "GTM012": "unknown kind",
+    "GTM013": "file cannot be read",
+    "GTM014": "spec directory missing or empty",
+    # schema
+    "GTM101": "unknown key",
+    "GTM102": "missing required key",
+    "GTM103": "wrong type",
+    "GTM104": "invalid value",
+    "GTM105": "invalid identifier (expected a lower-case slug)",
+    "GTM106": "invalid duration (expected 30m, 4h, 2d)",
+    "GTM107": "invalid regular expression",
+    "GTM108": "invalid condition",
+    # workspace
+    "GTM201": "workspace file gtm.yaml missing",
+    "GTM202": "unknown environment",
+    "GTM203": "invalid environment configuration",
+    "GTM204": "invalid custom check",
+    # references and identity
+    "GTM301": "unknown persona",
+    "GTM302": "unknown ICP",
+    "GTM303": "unknown tier",
+    "GTM304": "unknown SLA",
+    "GTM305": "unknown stage",
+    "GTM306": "unknown band",
+    "GTM307": "unknown property",
+    "GTM308": "unknown pipeline",
+    "GTM310": "duplicate id",
+    "GTM311": "kind may appear only once per object",
+    # semantics
+    "GTM401": "probability out of range or not a multiple of 0.1",
+    "GTM402": "score bands overlap",
+    "GTM403": "score bands leave a gap",
+    "GTM404": "stage order is invalid",
+    "GTM405": "duration must be positive",
+    "GTM406": "invalid UTM convention",
+    "GTM407": "invalid range (min greater than max)",
+    "GTM408": "condition does not fit the object",
+    "GTM409": "lifecycle stage value not in the portal",
+    "GTM410": "identifier too long for the CRM",
+    # lowering
+    "GTM501": "condition cannot be expressed as a HubSpot list filter",
+    "GTM502": "condition cannot be expressed as a HubSpot calculation formula",
+    "GTM503": "intent has no HubSpot API; not applied",
+    # planning and apply
+    "GTM601": "provider error",
+    "GTM602": "lifecycle stages are read-only",
+    "GTM603": "destructive change needs --allow-destroy",
+    "GTM604": "saved plan is stale",
+    "GTM605": "another apply holds the lock",
+    "GTM606": "authentication failed",
+    "GTM607": "saved plan does not match these specs or this environment",
+    "GTM608": "apply stopped midway; journal written",
+    "GTM609": "resource not owned by gtm",
+    "GTM610": "invalid plan file",
+    "GTM611": "stage removal needs moved_to",
+}
+
+
+def describe(code: str) -> str:
+    """The one-line meaning of a code (empty for custom gate codes)."""
+    return CODES.get(code, "")

@@ -1,0 +1,1 @@
+"""The condition language: AST, parsing from spec data, sugar expansion and evaluation."""

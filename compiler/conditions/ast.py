@@ -1,0 +1,162 @@
+"""The condition AST.
+
+Core nodes (what every backend sees): :class:`All`, :class:`Any`, :class:`Not`,
+:class:`Leaf`.  Sugar nodes (:class:`IcpRef`, :class:`PersonaRef`, :class:`TierRef`,
+:class:`StageDaysOverMax`) exist only between parsing and expansion
+(:mod:`compiler.conditions.expand`).
+
+Leaf operators and their value shapes:
+
+========== ==============================================
+op         value
+========== ==============================================
+eq, ne     scalar (string, number or bool)
+in, not_in non-empty list of scalars
+gt gte lt lte  number (or ISO date string)
+between    ``[low, high]`` inclusive
+contains, not_contains  string (case-insensitive substring)
+known      bool: ``true`` = has a value, ``false`` = has none
+========== ==============================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any as AnyT
+from typing import Union
+
+from compiler.diagnostics import SourceRange
+
+OPS: tuple[str, ...] = (
+    "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte",
+    "between", "contains", "not_contains", "known",
+)
+NEGATED_OP: dict[str, str] = {
+    "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt",
+    "lt": "gte", "gte": "lt", "contains": "not_contains", "not_contains": "contains",
+}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """``{property: NAME, OP: VALUE}``."""
+
+    property: str
+    op: str
+    value: AnyT
+    range: SourceRange | None = field(default=None, compare=False)
+
+    def describe(self) -> str:
+        return f"{{property: {self.property}, {self.op}: {self.value!r}}}"
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Any:
+    items: tuple[Condition, ...]
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class IcpRef:
+    """Sugar: the record matches the ICP's firmographics/technographics."""
+
+    icp: str
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PersonaRef:
+    """Sugar: the contact's job title matches the persona (``any`` = any persona)."""
+
+    persona: str
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class TierRef:
+    """Sugar: the record's ``gtm_tier`` is one of ``tiers``."""
+
+    tiers: tuple[str, ...]
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class StageDaysOverMax:
+    """Sugar: the deal has been in its current stage longer than the stage's ``max_days``."""
+
+    value: bool = True
+    range: SourceRange | None = field(default=None, compare=False)
+
+
+Condition = Union[Leaf, All, Any, Not, IcpRef, PersonaRef, TierRef, StageDaysOverMax]
+CORE_TYPES = (Leaf, All, Any, Not)
+
+
+def walk(c: Condition) -> Iterator[Condition]:
+    """Pre-order traversal."""
+    yield c
+    if isinstance(c, All | Any):
+        for i in c.items:
+            yield from walk(i)
+    elif isinstance(c, Not):
+        yield from walk(c.item)
+
+
+def leaves(c: Condition) -> Iterator[Leaf]:
+    for n in walk(c):
+        if isinstance(n, Leaf):
+            yield n
+
+
+def is_core(c: Condition) -> bool:
+    return all(isinstance(n, CORE_TYPES) for n in walk(c))
+
+
+def to_data(c: Condition) -> AnyT:
+    """Serialise back to the spec-language shape (used in the IR and in plans)."""
+    if isinstance(c, Leaf):
+        return {"property": c.property, c.op: c.value}
+    if isinstance(c, All):
+        return {"all": [to_data(i) for i in c.items]}
+    if isinstance(c, Any):
+        return {"any": [to_data(i) for i in c.items]}
+    if isinstance(c, Not):
+        return {"not": to_data(c.item)}
+    if isinstance(c, IcpRef):
+        return {"icp": c.icp}
+    if isinstance(c, PersonaRef):
+        return {"persona": c.persona}
+    if isinstance(c, TierRef):
+        return {"tier": list(c.tiers)}
+    return {"stage_days_over_max": c.value}
+
+
+def from_data(d: AnyT) -> Condition:
+    """Inverse of :func:`to_data` for core conditions (trusted data, e.g. from the IR)."""
+    if not isinstance(d, dict):
+        raise ValueError(f"not a condition: {d!r}")
+    if "all" in d:
+        return All(tuple(from_data(i) for i in d["all"]))
+    if "any" in d:
+        return Any(tuple(from_data(i) for i in d["any"]))
+    if "not" in d:
+        return Not(from_data(d["not"]))
+    if "property" in d:
+        ops = [k for k in d if k != "property"]
+        if len(ops) != 1:
+            raise ValueError(f"leaf needs exactly one operator: {d!r}")
+        return Leaf(d["property"], ops[0], d[ops[0]])
+    raise ValueError(f"not a core condition: {d!r}")
