@@ -1,0 +1,51 @@
+"""Lowering: checked specs → desired CRM resources (the IR), one module per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from compiler.diagnostics import Diagnostic
+from compiler.ir import Resource
+from compiler.lowering import alert, pipeline, scoring, sequence, sla, tiers, utm
+from compiler.lowering.context import GROUP_LABEL, LowerContext, build_expand_context
+from compiler.parse import Spec
+from compiler.specset import SpecSet
+from compiler.workspace import Ownership
+
+LOWERERS: dict[str, Callable[[Spec, LowerContext], None]] = {
+    "Tiers": tiers.lower,
+    "Pipeline": pipeline.lower,
+    "LeadScoring": scoring.lower,
+    "SLA": sla.lower,
+    "UTMConvention": utm.lower,
+    "Sequence": sequence.lower,
+    "AlertRule": alert.lower,
+    # ICP lowers to nothing by itself: it feeds the icp/persona sugar and the gates
+}
+
+
+@dataclass
+class Lowered:
+    resources: list[Resource]
+    diagnostics: list[Diagnostic]
+    stage_moves: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    @property
+    def adopted(self) -> frozenset[str]:
+        return frozenset(r.address for r in self.resources if r.type == "pipeline" and
+                         not r.name.startswith("gtm-"))
+
+
+def lower(ss: SpecSet, ownership: Ownership | None = None) -> Lowered:
+    own = ownership or Ownership()
+    cx = LowerContext(ss, own, expand_ctx=build_expand_context(ss, own.prefix))
+    for spec in ss.specs:
+        fn = LOWERERS.get(spec.kind)
+        if fn is not None:
+            fn(spec, cx)
+    groups = [Resource("property_group", obj, cx.group_name, {"label": GROUP_LABEL}, src, (), "workspace")
+              for obj, src in sorted(cx.groups_needed.items())]
+    resources = groups + cx.resources
+    resources.sort(key=lambda r: r.address)
+    return Lowered(resources, cx.diagnostics, cx.stage_moves)

@@ -1,0 +1,140 @@
+"""Load a workspace: ``gtm.yaml`` plus the spec tree, parsed and checked.
+
+This is the front half of the pipeline (load → parse → check).  It never raises on bad
+input; everything becomes a diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from compiler.checks import run_checks
+from compiler.conditions.parse import parse_condition
+from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error
+from compiler.parse import parse_document, suggest, validation_diagnostics
+from compiler.source import Document, load_file
+from compiler.specset import SpecSet, condition_paths
+from compiler.workspace import Workspace
+
+WORKSPACE_FILE = "gtm.yaml"
+SPEC_SUFFIXES = (".yaml", ".yml")
+MAX_SPEC_FILES = 5000
+
+
+@dataclass
+class Project:
+    root: Path
+    workspace: Workspace | None
+    workspace_doc: Document | None
+    specs: SpecSet
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.has_errors
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as users see it in diagnostics: relative to the current directory when possible."""
+    try:
+        return os.path.relpath(path, Path.cwd())
+    except ValueError:
+        return str(path)
+
+
+def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[Diagnostic]]:
+    path = root / WORKSPACE_FILE
+    disp = display_path(path, root)
+    if not path.exists():
+        return None, None, [error("GTM201", f"no {WORKSPACE_FILE} in {display_path(root, root) or '.'}",
+                                  SourceRange(disp, 1, 1), hint="run `gtm init` to create one")]
+    res = load_file(path, disp)
+    if res.diagnostics:
+        return None, None, res.diagnostics
+    if len(res.documents) != 1:
+        return None, None, [error("GTM203", f"{WORKSPACE_FILE} must hold exactly one document",
+                                  res.documents[1].start if len(res.documents) > 1 else None)]
+    doc = res.documents[0]
+    if not isinstance(doc.data, dict):
+        return None, doc, [error("GTM010", f"{WORKSPACE_FILE} must be a mapping", doc.at(()))]
+    try:
+        ws = Workspace.model_validate(doc.data)
+    except ValidationError as e:
+        diags = validation_diagnostics(doc, doc.data, e, Workspace)
+        return None, doc, [d if not d.summary.startswith("environments") else
+                           Diagnostic("GTM203" if d.code == "GTM104" else d.code, d.severity, d.summary,
+                                      d.range, d.address, d.notes, d.hint)
+                           for d in diags]
+    diags: list[Diagnostic] = []
+    if ws.default_environment not in ws.environments:
+        s = suggest(ws.default_environment, list(ws.environments))
+        diags.append(error("GTM202", f'default_environment "{ws.default_environment}" is not defined',
+                           doc.at(("default_environment",)),
+                           hint=f'did you mean "{s}"?' if s else "define it under environments"))
+    for i, c in enumerate(ws.checks):
+        for fld in ("where", "require"):
+            raw = doc.data["checks"][i].get(fld)
+            if raw is not None:
+                _, cd = parse_condition(raw, doc, ("checks", i, fld))
+                diags.extend(cd)
+        del c
+    return ws, doc, diags
+
+
+def spec_files(spec_dir: Path) -> list[Path]:
+    files = [p for p in spec_dir.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(spec_dir).parts)]
+    return sorted(files)[:MAX_SPEC_FILES]
+
+
+def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Diagnostic]]:
+    ss = SpecSet()
+    diags: list[Diagnostic] = []
+    disp_dir = display_path(spec_dir, root)
+    if not spec_dir.is_dir():
+        return ss, [], [error("GTM014", f"spec directory {disp_dir} does not exist",
+                              SourceRange(disp_dir, 1, 1), hint="create it or set `specs:` in gtm.yaml")]
+    files = spec_files(spec_dir)
+    if not files:
+        return ss, [], [error("GTM014", f"no .yaml files under {disp_dir}", SourceRange(disp_dir, 1, 1))]
+    shown: list[str] = []
+    for f in files:
+        disp = display_path(f, root)
+        shown.append(disp)
+        res = load_file(f, disp)
+        diags.extend(res.diagnostics)
+        for doc in res.documents:
+            spec, pd = parse_document(doc)
+            diags.extend(pd)
+            if spec is None:
+                continue
+            ss.specs.append(spec)
+    for spec in ss.specs:
+        for path, raw in condition_paths(spec):
+            cond, cd = parse_condition(raw, spec.doc, path)
+            diags.extend(cd)
+            if cond is not None:
+                ss.conditions[(spec.doc.file, spec.doc.index, path)] = cond
+    return ss, shown, diags
+
+
+def load_project(root: Path, spec_dir: Path | None = None, check: bool = True) -> Project:
+    """Load and check a workspace rooted at ``root``."""
+    diags = Diagnostics()
+    ws, wdoc, wd = load_workspace(root)
+    diags.extend(wd)
+    if spec_dir is None:
+        spec_dir = root / (ws.specs if ws is not None else "specs")
+    ss, files, sd = load_specs(spec_dir, root)
+    diags.extend(sd)
+    if check and not any(d.is_error for d in sd):
+        diags.extend(run_checks(ss))
+    elif check:
+        # still run cross-file checks on what parsed, so one run shows as much as possible
+        diags.extend(run_checks(ss))
+    return Project(root, ws, wdoc, ss, diags, files)

@@ -1,0 +1,73 @@
+"""The checked, indexed set of specs that lowering and the gates work from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.conditions.ast import Condition
+from compiler.parse import Spec
+from compiler.source import Path_
+
+CondKey = tuple[str, int, Path_]
+
+
+@dataclass
+class SpecSet:
+    """All parsed specs, indexed by kind and id; conditions parsed once, keyed by location."""
+
+    specs: list[Spec] = field(default_factory=list)
+    conditions: dict[CondKey, Condition] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Spec]:
+        return [s for s in self.specs if s.kind == kind]
+
+    def first(self, kind: str) -> Spec | None:
+        xs = self.of(kind)
+        return xs[0] if xs else None
+
+    def by_id(self, kind: str) -> dict[str, Spec]:
+        out: dict[str, Spec] = {}
+        for s in self.of(kind):
+            if s.ident is not None and s.ident not in out:
+                out[s.ident] = s
+        return out
+
+    def personas(self) -> Iterator[tuple[Spec, int, Any]]:
+        for s in self.of("ICP"):
+            for i, p in enumerate(s.model.personas):
+                yield s, i, p
+
+    def tiers(self) -> Iterator[tuple[Spec, int, Any]]:
+        for s in self.of("Tiers"):
+            for i, t in enumerate(s.model.tiers):
+                yield s, i, t
+
+    def condition(self, spec: Spec, *path: str | int) -> Condition | None:
+        return self.conditions.get((spec.doc.file, spec.doc.index, tuple(path)))
+
+    def condition_sites(self, spec: Spec) -> list[tuple[Path_, Condition]]:
+        return [(k[2], c) for k, c in self.conditions.items()
+                if k[0] == spec.doc.file and k[1] == spec.doc.index]
+
+
+def condition_paths(spec: Spec) -> list[tuple[Path_, Any]]:
+    """Where each kind keeps its conditions: (path, raw data) pairs; absent optional ones skipped."""
+    m = spec.model
+    raw = spec.doc.data
+    out: list[tuple[Path_, Any]] = []
+    if spec.kind == "Tiers":
+        for i, t in enumerate(m.tiers):
+            if t.when is not None:
+                out.append((("tiers", i, "when"), raw["tiers"][i]["when"]))
+    elif spec.kind == "LeadScoring":
+        for i, _ in enumerate(m.rules):
+            out.append((("rules", i, "when"), raw["rules"][i]["when"]))
+    elif spec.kind in ("SLA", "AlertRule"):
+        out.append((("when",), raw["when"]))
+    elif spec.kind == "Sequence":
+        out.append((("audience",), raw["audience"]))
+        if m.exit_when is not None:
+            out.append((("exit_when",), raw["exit_when"]))
+    return out

@@ -1,0 +1,15 @@
+"""Registry of CLI commands (one module each)."""
+
+from __future__ import annotations
+
+import click
+
+from gtm.commands.apply import apply
+from gtm.commands.emulator import emulator
+from gtm.commands.gate import gate
+from gtm.commands.init import init
+from gtm.commands.plan import plan
+from gtm.commands.schema import schema
+from gtm.commands.validate import validate
+
+COMMANDS: list[click.Command] = [validate, plan, apply, gate, schema, init, emulator]

@@ -1,0 +1,56 @@
+"""Shared plumbing for commands: finding the workspace, loading it, printing diagnostics."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from compiler.diagnostics import Diagnostic, SourceCache, github_annotation, render_text, to_json
+from compiler.project import Project, load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def workspace_options(f: F) -> F:
+    """``-C/--chdir`` and ``--specs`` on every command that reads specs."""
+    f = click.option("--specs", "specs_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Spec directory (default: `specs:` in gtm.yaml, else ./specs).")(f)
+    f = click.option("-C", "--chdir", "root", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("."), show_default=True, help="Workspace root holding gtm.yaml.")(f)
+    return f
+
+
+def open_project(root: Path, specs_dir: Path | None) -> Project:
+    root = root.resolve()
+    sd = specs_dir.resolve() if specs_dir is not None else None
+    return load_project(root, sd)
+
+
+def print_diagnostics(diags: Iterable[Diagnostic], fmt: str = "text", root: Path | None = None,
+                      stream: Any = None) -> None:
+    items = sorted(diags, key=Diagnostic.sort_key)
+    out = stream or sys.stderr
+    if fmt == "json":
+        click.echo(to_json(items), file=out)
+        return
+    if fmt == "github":
+        for d in items:
+            click.echo(github_annotation(d), file=out)
+        return
+    if not items:
+        return
+    sources = SourceCache()
+    for d in items:
+        click.echo(render_text(d, sources), file=out)
+        click.echo("", file=out)
+
+
+def summarize(diags: Iterable[Diagnostic]) -> str:
+    items = list(diags)
+    e = sum(1 for d in items if d.is_error)
+    w = len(items) - e
+    return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
