@@ -82,6 +82,24 @@ CODES: dict[str, str] = {
     "GTM609": "resource not owned by gtm",
     "GTM610": "invalid plan file",
     "GTM611": "stage removal needs moved_to",
+    # phase quality gates (compiler.gates)
+    "GTM710": "gate: no ICP is defined",
+    "GTM711": "gate: a buying-committee role has no persona",
+    "GTM712": "gate: a persona lacks pains, triggers or objections",
+    "GTM713": "gate: a catch-all tier is not last",
+    "GTM714": "gate: a tier is unreachable",
+    "GTM715": "gate: a tier has no personalization",
+    "GTM720": "gate: a stage lacks entry or exit criteria",
+    "GTM721": "gate: stage probabilities do not rise to closed-won 1.0 / closed-lost 0.0",
+    "GTM722": "gate: scoring references an unknown property, persona or ICP",
+    "GTM723": "gate: score bands do not cover the scale without overlap",
+    "GTM724": "gate: the UTM convention does not cover source, medium and campaign",
+    "GTM725": "gate: a persona has no sequence",
+    "GTM726": "gate: a sequence step asks for more trust than it has earned",
+    "GTM730": "gate: a route to sales has no SLA with a breach action",
+    "GTM731": "gate: an open stage with max_days has no alert",
+    "GTM732": "gate: a sequence has no exit condition",
+    "GTM740": "gate: the live CRM does not match the specs (drift)",
 }
 
 
