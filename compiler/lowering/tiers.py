@@ -32,6 +32,50 @@ def lower(spec: Spec, cx: LowerContext) -> None:
             "processing": "DYNAMIC",
             "filter": to_data_leaf(prop, t.id),
         }, spec.at("tiers", i, "id"), (prop_addr,), "Tiers"))
+    lower_mirrors(spec, cx)
+
+
+def mirror_objects(cx: LowerContext, tiers_object: str) -> list[str]:
+    """Objects other than the tiers' own whose conditions use ``{tier: ...}``."""
+    from compiler.checks.references import condition_object
+    from compiler.conditions.ast import TierRef, walk
+
+    out: set[str] = set()
+    for spec in cx.specs.specs:
+        obj = condition_object(spec)
+        if obj == tiers_object:
+            continue
+        for _path, cond in cx.specs.condition_sites(spec):
+            if any(isinstance(n, TierRef) for n in walk(cond)):
+                out.add(obj)
+    return sorted(out)
+
+
+def lower_mirrors(spec: Spec, cx: LowerContext) -> None:
+    """Contacts (say) cannot compute a company tier: gtm adds a plain ``gtm_tier`` property on them
+    and a workflow on the tiers' object that copies the tier to associated records."""
+    m = spec.model
+    prop = cx.expand_ctx.tier_property
+    targets = mirror_objects(cx, m.object)
+    if not targets:
+        return
+    src_addr = make_address("property", m.object, prop)
+    deps = [src_addr]
+    for obj in targets:
+        group = cx.need_group(obj, spec.at("kind"))
+        attrs = prop_attrs(f"GTM · Tier (from {m.object})", cx.group_name, "enumeration", "select",
+                           f"Copied from the associated {m.object[:-1]}'s gtm_tier by gtm's tier sync workflow.",
+                           options=[(t.id, t.label or t.id) for t in m.tiers])
+        cx.add(Resource("property", obj, prop, attrs, spec.at("tiers"), (group,), "Tiers"))
+        deps.append(make_address("property", obj, prop))
+    cx.add(Resource("workflow", m.object, f"{cx.name_prefix}tier-sync", {
+        "object": m.object,
+        "description": f"Copies gtm_tier from {m.object} to associated {', '.join(targets)}.",
+        "enrollment": {"property": prop, "known": True},
+        "reenroll": True,
+        "goal": None,
+        "actions": [{"type": "copy_property", "property": prop, "to_object": obj} for obj in targets],
+    }, spec.at("tiers"), tuple(deps), "Tiers"))
 
 
 def to_data_leaf(prop: str, value: str) -> dict[str, object]:

@@ -1,0 +1,100 @@
+"""Apply a plan: destroy gate, provider-side lock, journal, record moves, progress."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import uuid
+from dataclasses import dataclass, field
+
+import click
+
+from compiler.diagnostics import Diagnostic, error
+from compiler.plan import Change, Plan
+from gtm.journal import Journal
+from gtm.planning import Session
+from providers.base import LockHeld, ProviderError
+
+
+@dataclass
+class ApplyResult:
+    ok: bool
+    applied: list[Change] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def destroy_gate(plan: Plan, allow_destroy: bool) -> list[Diagnostic]:
+    blocked = plan.needs_allow_destroy
+    if not blocked or allow_destroy:
+        return []
+    notes = tuple(f"{c.address}: {'; '.join(c.reasons)}"
+                  + (f" ({c.impact.detail})" if c.impact and c.impact.detail else "") for c in blocked)
+    return [error("GTM603", f"{len(blocked)} change(s) need --allow-destroy; nothing was applied", notes=notes,
+                  hint="review the plan, then re-run with --allow-destroy")]
+
+
+def _progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
+    gate = destroy_gate(plan, allow_destroy)
+    if gate:
+        return ApplyResult(False, [], gate)
+    holder = {"id": uuid.uuid4().hex, "environment": s.env_name, "user": _user(), "command": "gtm apply"}
+    try:
+        s.provider.acquire_lock(holder)
+    except LockHeld as e:
+        h = e.holder
+        who = f"{h.get('user', '?')} on {h.get('host', '?')} (pid {h.get('pid', '?')})"
+        return ApplyResult(False, [], [error(
+            "GTM605", f'another apply holds the lock on environment "{s.env_name}": {who}',
+            hint=f"wait for it to finish; if it died, run `gtm unlock -e {s.env_name}` to break the stale lock")])
+    except ProviderError as e:
+        return ApplyResult(False, [], [error(e.code, e.message)])
+    journal = Journal.for_env(s.project.root, s.env_name)
+    journal.begin([(c.address, c.action) for c in plan.changes])
+    applied: list[Change] = []
+    try:
+        for i, ch in enumerate(plan.changes):
+            if _progress():
+                click.echo(f"  {ch.action:8} {ch.address} ...", err=True)
+            try:
+                for m in ch.moves:
+                    n = s.provider.move_records("deals", m.property, m.from_value, m.to_value)
+                    journal.mark(i, "running", f"moved {n} deals {m.from_value} → {m.to_value}")
+                s.provider.apply_change(ch, s.live)
+            except ProviderError as e:
+                journal.mark(i, "failed", e.message)
+                journal.finish("failed", e.message)
+                return ApplyResult(False, applied, [_stopped(ch, e.message, journal)])
+            journal.mark(i, "done")
+            applied.append(ch)
+        journal.finish("complete")
+        return ApplyResult(True, applied, [])
+    except KeyboardInterrupt:
+        journal.finish("interrupted", "interrupted")
+        raise
+    finally:
+        try:
+            s.provider.release_lock(holder["id"])
+        except ProviderError:
+            pass
+
+
+def _stopped(ch: Change, msg: str, journal: Journal) -> Diagnostic:
+    done = journal.done()
+    rest = journal.not_done()
+    notes = [f"done ({len(done)}): " + (", ".join(e["address"] for e in done[:20]) or "nothing")]
+    notes.append(f"not done ({len(rest)}): " + ", ".join(e["address"] for e in rest[:20]))
+    notes.append(f"journal: {journal.path}")
+    return error("GTM608", f"apply stopped at {ch.address}: {msg}", address=ch.address, notes=tuple(notes),
+                 hint="fix the cause and run `gtm apply` again; it plans from the live CRM and finishes the rest")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises various errors in containers
+        return "unknown"

@@ -1,0 +1,86 @@
+"""``gtm apply``: apply a saved plan (refused if stale) or plan, show, ask, then apply."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from compiler.diagnostics import Diagnostic, error
+from gtm import exitcodes
+from gtm.applying import run_apply
+from gtm.commands.plan import env_option
+from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.journal import Journal
+from gtm.planning import make_plan_in, open_session
+from gtm.saved_plan import check_saved_plan, read_saved_plan
+from gtm.views.plan_text import render_plan
+from providers.base import ProviderError
+
+
+@click.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@workspace_options
+@env_option
+@click.option("--auto-approve", is_flag=True, help="Apply without asking.")
+@click.option("--allow-destroy", is_flag=True,
+              help="Allow deletes and changes that lose record data (required in protected environments).")
+@click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit to these addresses; repeatable.")
+def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: str | None, auto_approve: bool,
+          allow_destroy: bool, targets: tuple[str, ...]) -> None:
+    """Apply the changes: a saved PLAN_FILE exactly, or a fresh plan after confirmation."""
+    project = open_project(root, specs_dir)
+    if not project.ok:
+        _fail(project.diagnostics.sorted())
+    saved = None
+    if plan_file is not None:
+        saved, d = read_saved_plan(plan_file)
+        if saved is None:
+            _fail(d)
+        assert saved is not None
+        env_name = env_name or saved.get("environment")
+    session, sdiags = open_session(project, env_name)
+    if session is None:
+        _fail([*project.diagnostics, *sdiags])
+    assert session is not None
+    try:
+        prev = Journal.previous(project.root, session.env_name)
+        if prev and prev.get("status") in ("failed", "running", "interrupted"):
+            click.echo(f"Note: the previous apply on \"{session.env_name}\" ended {prev.get('status')}; "
+                       "planning from the live CRM to finish it.", err=True)
+        try:
+            plan, pdiags = make_plan_in(session, targets)
+        except ProviderError as e:
+            _fail([error(e.code, e.message)])
+            return
+        errs = [d for d in [*sdiags, *pdiags] if d.is_error]
+        if saved is not None and not errs:
+            errs = check_saved_plan(saved, plan, session.env_name)
+        print_diagnostics([d for d in [*project.diagnostics, *sdiags, *pdiags] if not d.is_error], "text")
+        if errs:
+            _fail(errs)
+        click.echo(render_plan(plan), nl=False)
+        if not plan.has_changes:
+            sys.exit(exitcodes.OK)
+        if saved is None and not auto_approve:
+            if not sys.stdin.isatty():
+                _fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
+                             hint="review the plan and pass --auto-approve, or apply a saved plan file")])
+            if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
+                click.echo("Apply cancelled; nothing changed.")
+                sys.exit(exitcodes.ERROR)
+        result = run_apply(session, plan, allow_destroy)
+        if not result.ok:
+            _fail(result.diagnostics)
+        c = plan.counts
+        click.echo(f"Apply complete! Resources: {c['add']} added, {c['change']} changed, "
+                   f"{c['destroy']} destroyed.")
+        sys.exit(exitcodes.OK)
+    finally:
+        session.close()
+
+
+def _fail(diags: list[Diagnostic]) -> None:
+    print_diagnostics(diags, "text")
+    sys.exit(exitcodes.ERROR)

@@ -1,0 +1,22 @@
+"""``gtm emulator``: run the HubSpot emulator on loopback for trying gtm without a portal."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it on loopback).")
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--token", envvar="GTM_EMULATOR_TOKEN", required=True,
+              help="Bearer token clients must send (or set GTM_EMULATOR_TOKEN).")
+@click.option("--rate-limit", "rate_limit", type=int, default=None, help="Requests per 10 s before 429s.")
+@click.option("--latency-ms", type=int, default=0, show_default=True, help="Delay added to every response.")
+@click.option("--error-rate", type=float, default=0.0, show_default=True, help="Fraction of requests answered 5xx.")
+def emulator(host: str, port: int, token: str, rate_limit: int | None, latency_ms: int, error_rate: float) -> None:
+    """Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records)."""
+    from providers.hubspot.emulator.server import serve_forever
+
+    click.echo(f"HubSpot emulator on http://{host}:{port} (Ctrl-C to stop)", err=True)
+    serve_forever(host=host, port=port, token=token, rate_limit_per_10s=rate_limit, latency_ms=latency_ms,
+                  error_rate=error_rate)

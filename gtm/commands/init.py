@@ -1,0 +1,34 @@
+"""``gtm init``: scaffold gtm.yaml and a starter spec tree in an empty directory."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gtm import exitcodes
+from gtm.scaffold import FILES
+
+
+@click.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Workspace name (a lower-case slug; default: the directory name).")
+def init(directory: Path, name: str | None) -> None:
+    """Create gtm.yaml and a starter specs/ tree that validates and plans."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if (directory / "gtm.yaml").exists():
+        click.echo(f"error: {directory / 'gtm.yaml'} already exists; nothing written", err=True)
+        sys.exit(exitcodes.ERROR)
+    slug = name or "".join(ch if ch.isalnum() else "-" for ch in directory.resolve().name.lower()).strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = "gtm-workspace"
+    written = []
+    for rel, text in FILES.items():
+        p = directory / rel
+        if p.exists():
+            continue
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text.replace("{name}", slug), encoding="utf-8")
+        written.append(rel)
+    click.echo(f"Created {', '.join(written)} in {directory}.\nNext: gtm validate && gtm plan")

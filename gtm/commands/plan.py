@@ -1,0 +1,86 @@
+"""``gtm plan``: show what would change in the CRM; exit 0/1/2 with --detailed-exitcode."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from compiler.diagnostics import Diagnostic
+from gtm import exitcodes
+from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.planning import make_plan_in, open_session
+from gtm.saved_plan import write_saved_plan
+from gtm.views.plan_json import render_plan_json
+from gtm.views.plan_text import render_plan
+from providers.base import ProviderError
+
+FORMATS = ["text", "json", "markdown", "github"]
+
+
+def env_option(f):  # type: ignore[no-untyped-def]
+    return click.option("-e", "--env", "env_name", default=None, metavar="ENV",
+                        help="Environment from gtm.yaml (default: default_environment).")(f)
+
+
+@click.command()
+@workspace_options
+@env_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Save the plan (with a fingerprint of the live state) for `gtm apply FILE`.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 = no changes, 1 = error, 2 = changes.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--target", "targets", multiple=True, metavar="ADDR",
+              help="Limit the plan to these addresses (glob patterns allowed); repeatable.")
+def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Path | None,
+         detailed_exitcode: bool, fmt: str, targets: tuple[str, ...]) -> None:
+    """Diff the specs against the live CRM and show the changes, like `terraform plan`."""
+    project = open_project(root, specs_dir)
+    if not project.ok:
+        _fail(project.diagnostics.sorted(), fmt)
+    session, sdiags = open_session(project, env_name)
+    if session is None:
+        _fail([*project.diagnostics, *sdiags], fmt)
+    assert session is not None
+    try:
+        p, pdiags = make_plan_in(session, targets)
+    except ProviderError as e:
+        from compiler.diagnostics import error
+
+        session.close()
+        _fail([error(e.code, e.message)], fmt)
+        return
+    session.close()
+    diags = [*project.diagnostics, *sdiags, *pdiags]
+    p.diagnostics = sorted({id(d): d for d in diags}.values(), key=Diagnostic.sort_key)
+    errors = [d for d in p.diagnostics if d.is_error]
+    if fmt == "json":
+        click.echo(render_plan_json(p), nl=False)
+    elif fmt == "markdown":
+        from gtm.views.markdown import render_plan_markdown
+
+        click.echo(render_plan_markdown(p))
+    elif fmt == "github":
+        print_diagnostics(p.diagnostics, "github", stream=sys.stdout)
+        click.echo(p.summary_line())
+    else:
+        print_diagnostics(p.diagnostics, "text")
+        click.echo(render_plan(p), nl=False)
+    if errors:
+        if fmt == "text":
+            click.echo(f"Error: the plan has {len(errors)} error(s); nothing can be applied.", err=True)
+        sys.exit(exitcodes.ERROR)
+    if out_file is not None:
+        write_saved_plan(out_file, p, project)
+        if fmt == "text":
+            click.echo(f"\nSaved the plan to {out_file}. Apply exactly this plan with: gtm apply {out_file}")
+    if detailed_exitcode and p.has_changes:
+        sys.exit(exitcodes.CHANGES)
+    sys.exit(exitcodes.OK)
+
+
+def _fail(diags: list[Diagnostic], fmt: str) -> None:
+    print_diagnostics(diags, "json" if fmt == "json" else ("github" if fmt == "github" else "text"),
+                      stream=sys.stdout if fmt in ("json", "github") else None)
+    sys.exit(exitcodes.ERROR)

@@ -1,0 +1,76 @@
+"""Impact analysis: which changes lose record data, counted on the portal, and what needs --allow-destroy."""
+
+from __future__ import annotations
+
+from compiler.diagnostics import Diagnostic, error
+from compiler.plan import Change, Impact, Move
+from providers.base import LiveState, Provider
+
+_NOUN = {"contacts": "contacts", "companies": "companies", "deals": "deals", "tickets": "tickets"}
+
+
+def _stage_ids(attrs: dict[str, object] | None) -> list[str]:
+    stages = (attrs or {}).get("stages") or []
+    return [str(s["id"]) for s in stages if isinstance(s, dict)]  # type: ignore[union-attr]
+
+
+def _option_values(attrs: dict[str, object] | None) -> set[str]:
+    opts = (attrs or {}).get("options") or []
+    return {str(o["value"]) for o in opts if isinstance(o, dict)}  # type: ignore[union-attr]
+
+
+def analyse(changes: list[Change], provider: Provider, live: LiveState, protected: bool,
+            stage_moves: dict[str, list[dict[str, str]]]) -> list[Diagnostic]:
+    """Fill ``impact``, ``moves`` and ``needs_allow_destroy`` on each change; return blocking errors."""
+    diags: list[Diagnostic] = []
+    for ch in changes:
+        r = ch.resource
+        obj = r.object or ""
+        noun = _NOUN.get(obj, "records")
+        if r.type == "property":
+            if ch.action in ("delete", "replace"):
+                n = provider.count_records(obj, r.name)
+                ch.impact = Impact(n, f"{n} {noun} have a value in {r.name}", n > 0)
+            elif ch.action == "update":
+                removed = _option_values(ch.before.attributes if ch.before else None) - \
+                    _option_values(ch.after.attributes if ch.after else None)
+                if removed:
+                    n = sum(provider.count_records(obj, r.name, v) for v in sorted(removed))
+                    ch.impact = Impact(n, f"{n} {noun} use removed option(s) {', '.join(sorted(removed))}", n > 0)
+        elif r.type == "pipeline":
+            if ch.action == "delete":
+                n = provider.count_records("deals", "pipeline", r.name)
+                ch.impact = Impact(n, f"{n} deals are in this pipeline", n > 0)
+            elif ch.action in ("update", "replace"):
+                gone = [s for s in _stage_ids(ch.before.attributes if ch.before else None)
+                        if s not in _stage_ids(ch.after.attributes if ch.after else None)]
+                moves = {m["from"]: m["to"] for m in stage_moves.get(r.address, [])}
+                total_lost = 0
+                for s in gone:
+                    n = provider.count_records("deals", "dealstage", s)
+                    if s in moves:
+                        ch.moves.append(Move("dealstage", s, moves[s], n))
+                    elif n > 0:
+                        total_lost += n
+                        src = ch.after.source if ch.after else None
+                        diags.append(error(
+                            "GTM611", f'stage "{s}" of {r.address} holds {n} deals; say where they move',
+                            src, address=r.address,
+                            hint=f"add `removed_stages: [{{id: {s.split('-')[-1]}, moved_to: <stage>}}]` "
+                                 "to the pipeline spec"))
+                if gone:
+                    lost = total_lost
+                    ch.impact = Impact(lost + sum(m.records for m in ch.moves),
+                                       f"removes stage(s) {', '.join(gone)}"
+                                       + (f"; {lost} deals would lose their stage" if lost else ""), lost > 0)
+        elif r.type == "list" and ch.action == "delete":
+            users = [w.address for w in live.resources if w.type == "workflow" and r.name in str(w.attributes)]
+            ch.impact = Impact(len(users), ("used by " + ", ".join(users)) if users else "not used by a workflow",
+                               bool(users))
+        if ch.impact and ch.impact.loses_data:
+            ch.needs_allow_destroy = True
+            ch.reasons.append("loses record data")
+        if protected and ch.action in ("delete", "replace"):
+            ch.needs_allow_destroy = True
+            ch.reasons.append("delete in a protected environment")
+    return diags

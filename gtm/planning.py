@@ -1,0 +1,133 @@
+"""Planning: lower the specs, read the live CRM, diff, analyse impact, fingerprint what was read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+
+from compiler.conditions.ast import from_data, leaves
+from compiler.diagnostics import Diagnostic, error
+from compiler.diff import diff_resources
+from compiler.ir import Resource, owned
+from compiler.lowering import Lowered, lower
+from compiler.plan import Plan
+from compiler.project import Project
+from compiler.workspace import Environment, LocalEnvironment, Ownership
+from gtm.environments import make_provider, resolve
+from gtm.impact import analyse
+from providers.base import LiveState, Provider, ProviderError
+
+
+@dataclass
+class Session:
+    """An open connection to one environment, with what was lowered and read."""
+
+    project: Project
+    env_name: str
+    env: Environment
+    provider: Provider
+    lowered: Lowered
+    desired: list[Resource] = field(default_factory=list)
+    live: LiveState = field(default_factory=LiveState)
+
+    @property
+    def ownership(self) -> Ownership:
+        return self.project.workspace.ownership if self.project.workspace else Ownership()
+
+    def is_owned(self, r: Resource) -> bool:
+        o = self.ownership
+        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted)
+
+    def close(self) -> None:
+        self.provider.close()
+
+
+def open_session(project: Project, env_name: str | None) -> tuple[Session | None, list[Diagnostic]]:
+    name, env, diags = resolve(project, env_name)
+    if env is None:
+        if not diags and project.workspace is None:
+            env = LocalEnvironment(provider="local")
+        else:
+            return None, diags
+    try:
+        provider = make_provider(env, project.root, name)
+    except ProviderError as e:
+        return None, [error(e.code, e.message)]
+    lowered = lower(project.specs, project.workspace.ownership if project.workspace else None)
+    return Session(project, name, env, provider, lowered), list(lowered.diagnostics)
+
+
+def spec_digest(resources: list[Resource]) -> str:
+    blob = json.dumps([(r.address, r.attributes) for r in resources], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _reference_checks(s: Session) -> list[Diagnostic]:
+    """Every property a condition names must exist live or be created by this plan."""
+    props: dict[str, set[str]] = {}
+    for r in [*s.live.resources, *s.desired]:
+        if r.type == "property" and r.object:
+            props.setdefault(r.object, set()).add(r.name)
+    diags: list[Diagnostic] = []
+    seen: set[tuple[str, str]] = set()
+    for r in s.lowered.resources:
+        obj = r.attributes.get("object") or r.object
+        conds = []
+        for k in ("filter", "enrollment", "goal"):
+            if r.attributes.get(k):
+                conds.append(r.attributes[k])
+        calc = r.attributes.get("calculation") or {}
+        for rule in calc.get("rules", []) + calc.get("cases", []):
+            if rule.get("when"):
+                conds.append(rule["when"])
+        for c in conds:
+            for leaf in leaves(from_data(c)):
+                name = leaf.property
+                if name.startswith("hs_time_in_") or (obj, name) in seen:
+                    continue
+                if name not in props.get(str(obj), set()):
+                    seen.add((str(obj), name))
+                    diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
+                                                 f'environment "{s.env_name}"', r.source, address=r.address,
+                                       hint="create it in the CRM first, or fix the name"))
+    return diags
+
+
+def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    desired, rd = s.provider.realize(s.lowered.resources)
+    diags.extend(rd)
+    s.desired = desired
+    s.live = s.provider.read()
+    diags.extend(s.live.diagnostics)
+    diags.extend(_reference_checks(s))
+    changes = diff_resources(desired, s.live.resources, s.is_owned)
+    if targets:
+        changes = [c for c in changes if any(fnmatch(c.address, t) or c.address.startswith(t + ".")
+                                             or c.address == t for t in targets)]
+    protected = bool(getattr(s.env, "protected", False))
+    diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
+    live_by = s.live.by_address()
+    relevant = {r.address for r in desired} | {c.address for c in changes}
+    fps = {a: live_by[a].fingerprint() for a in sorted(relevant) if a in live_by}
+    plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected)
+    return plan, diags
+
+
+def make_plan(project: Project, environment: str | None, targets: tuple[str, ...] = ()
+              ) -> tuple[Plan | None, list[Diagnostic]]:
+    """Plan ``project`` against ``environment`` (for ``gtm gate`` phase 4 and tests)."""
+    if not project.ok:
+        return None, []
+    s, diags = open_session(project, environment)
+    if s is None:
+        return None, diags
+    try:
+        plan, pd = make_plan_in(s, targets)
+        return plan, [*diags, *pd]
+    except ProviderError as e:
+        return None, [*diags, error(e.code, e.message)]
+    finally:
+        s.close()

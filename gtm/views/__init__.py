@@ -1,0 +1,1 @@
+"""Output views: plans and reports rendered as text, JSON, markdown and GitHub annotations."""

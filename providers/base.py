@@ -1,0 +1,82 @@
+"""The provider interface: read live resources, realise desired ones, apply changes, count impact.
+
+Providers import only the compiler's IR, plan and diagnostics types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from compiler.diagnostics import Diagnostic
+from compiler.ir import Resource
+from compiler.plan import Change
+
+
+class ProviderError(Exception):
+    """A provider operation failed; ``message`` is safe to show (no secrets)."""
+
+    def __init__(self, message: str, *, status: int | None = None, retryable: bool = False,
+                 code: str = "GTM601") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retryable = retryable
+        self.code = code
+
+
+class LockHeld(ProviderError):
+    """Another apply holds the environment's lock."""
+
+    def __init__(self, message: str, holder: dict[str, Any]) -> None:
+        super().__init__(message, code="GTM605")
+        self.holder = holder
+
+
+@dataclass
+class LiveState:
+    """Everything a provider read: resources (owned or not) plus what it could not read."""
+
+    resources: list[Resource] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def by_address(self) -> dict[str, Resource]:
+        return {r.address: r for r in self.resources}
+
+
+class Provider(Protocol):
+    """What ``gtm plan`` and ``gtm apply`` need from a CRM."""
+
+    name: str
+
+    def read(self) -> LiveState:
+        """Read every live resource of the supported types, normalised to the IR."""
+        ...
+
+    def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
+        """Translate provider-neutral attributes into this provider's dialect (formulas, filters, flows)."""
+        ...
+
+    def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
+        """Records of ``obj`` with ``prop`` set (or equal to ``value``)."""
+        ...
+
+    def apply_change(self, change: Change, live: LiveState) -> None:
+        """Carry out one change; raise :class:`ProviderError` on failure."""
+        ...
+
+    def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
+        """Move records from one property value to another (e.g. deals out of a stage)."""
+        ...
+
+    def acquire_lock(self, holder: dict[str, Any]) -> None:
+        ...
+
+    def release_lock(self, holder_id: str) -> None:
+        ...
+
+    def break_lock(self) -> dict[str, Any] | None:
+        ...
+
+    def close(self) -> None:
+        ...

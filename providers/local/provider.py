@@ -1,0 +1,130 @@
+"""``LocalProvider``: the IR stored in SQLite, with sample records for impact analysis."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from compiler.calculations import with_calculated
+from compiler.diagnostics import Diagnostic
+from compiler.ir import Resource
+from compiler.plan import Change
+from providers.base import LiveState, LockHeld, ProviderError
+from providers.local import store
+
+LOCK_NAME = "apply"
+
+
+class LocalProvider:
+    """Reads and writes the same resource types as HubSpot, in one SQLite file."""
+
+    name = "local"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.conn = store.connect(path)
+        except sqlite3.DatabaseError as e:
+            raise ProviderError(f"cannot open local database {path}: {e}") from e
+
+    # -- reading -----------------------------------------------------------------
+    def read(self) -> LiveState:
+        rows = self.conn.execute(
+            "SELECT type, object, name, attributes, hubspot_defined FROM resources ORDER BY address").fetchall()
+        out = [Resource(t, o, n, json.loads(a), readonly=bool(h)) for t, o, n, a, h in rows]
+        return LiveState(out, [])
+
+    def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
+        return desired, []
+
+    # -- records ------------------------------------------------------------------
+    def _calcs(self, obj: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.conn.execute("SELECT name, attributes FROM resources WHERE type='property' AND object=?",
+                                 (obj,)).fetchall()
+        out = []
+        for name, attrs in rows:
+            calc = json.loads(attrs).get("calculation")
+            if calc:
+                out.append((name, calc))
+        return out
+
+    def records(self, obj: str) -> list[dict[str, Any]]:
+        calcs = self._calcs(obj)
+        rows = self.conn.execute("SELECT id, properties FROM records WHERE object=? ORDER BY id", (obj,)).fetchall()
+        return [{"id": i, **with_calculated(json.loads(p), calcs)} for i, p in rows]
+
+    def add_records(self, obj: str, records: list[dict[str, Any]]) -> list[int]:
+        cur = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM records WHERE object=?", (obj,)).fetchone()[0]
+        ids = []
+        for r in records:
+            cur += 1
+            self.conn.execute("INSERT INTO records(object, id, properties) VALUES (?,?,?)",
+                              (obj, cur, json.dumps({k: (None if v is None else str(v)) for k, v in r.items()})))
+            ids.append(cur)
+        return ids
+
+    def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
+        n = 0
+        for r in self.records(obj):
+            v = r.get(prop)
+            if v is None or v == "":
+                continue
+            if value is None or value in str(v).split(";"):
+                n += 1
+        return n
+
+    def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
+        rows = self.conn.execute("SELECT id, properties FROM records WHERE object=?", (obj,)).fetchall()
+        moved = 0
+        for rid, raw in rows:
+            p = json.loads(raw)
+            if p.get(prop) == from_value:
+                p[prop] = to_value
+                self.conn.execute("UPDATE records SET properties=? WHERE object=? AND id=?",
+                                  (json.dumps(p), obj, rid))
+                moved += 1
+        return moved
+
+    # -- applying -----------------------------------------------------------------
+    def apply_change(self, change: Change, live: LiveState) -> None:
+        r = change.resource
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if change.action == "delete":
+                self.conn.execute("DELETE FROM resources WHERE address=?", (r.address,))
+            else:
+                assert change.after is not None
+                a = change.after
+                store.put_resource(self.conn, a.type, a.object, a.name, a.attributes)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.conn.execute("ROLLBACK")
+            raise ProviderError(f"{r.address}: {e}") from e
+
+    # -- locking ------------------------------------------------------------------
+    def acquire_lock(self, holder: dict[str, Any]) -> None:
+        info = {**holder, "host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
+        try:
+            self.conn.execute("INSERT INTO locks(name, holder) VALUES (?, ?)", (LOCK_NAME, json.dumps(info)))
+        except sqlite3.IntegrityError:
+            row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
+            held = json.loads(row[0]) if row else {}
+            raise LockHeld("another apply holds the lock", held) from None
+
+    def release_lock(self, holder_id: str) -> None:
+        row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
+        if row and json.loads(row[0]).get("id") == holder_id:
+            self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
+
+    def break_lock(self) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
+        self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
+        return json.loads(row[0]) if row else None
+
+    def close(self) -> None:
+        self.conn.close()

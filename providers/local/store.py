@@ -1,0 +1,119 @@
+"""SQLite storage for the local provider: schema, seeding, resource and record access."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from compiler.catalog import DEFAULT_DEAL_STAGES, DEFAULT_GROUPS, default_property_dicts
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (
+    address TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    object TEXT,
+    name TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    hubspot_defined INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    object TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    properties TEXT NOT NULL,
+    PRIMARY KEY (object, id)
+);
+CREATE TABLE IF NOT EXISTS locks (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL
+);
+"""
+SEED_OBJECTS = ("contacts", "companies", "deals")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.executescript(SCHEMA)
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    if row is None:
+        seed(conn)
+    return conn
+
+
+def _addr(rtype: str, obj: str | None, name: str) -> str:
+    from compiler.ir import make_address
+
+    return make_address(rtype, obj, name)
+
+
+def put_resource(conn: sqlite3.Connection, rtype: str, obj: str | None, name: str, attrs: dict[str, Any],
+                 hubspot_defined: bool = False) -> None:
+    conn.execute(
+        "INSERT INTO resources(address, type, object, name, attributes, hubspot_defined, updated_at) "
+        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(address) DO UPDATE SET attributes=excluded.attributes, "
+        "updated_at=excluded.updated_at",
+        (_addr(rtype, obj, name), rtype, obj, name, json.dumps(attrs, sort_keys=True), int(hubspot_defined),
+         time.time()),
+    )
+
+
+def seed(conn: sqlite3.Connection) -> None:
+    """Seed like a fresh portal: default groups, properties, the default deal pipeline, sample records."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() is not None:
+            conn.execute("COMMIT")
+            return
+        for obj in SEED_OBJECTS:
+            for gname, glabel in DEFAULT_GROUPS[obj]:
+                put_resource(conn, "property_group", obj, gname, {"label": glabel}, True)
+            for p in default_property_dicts(obj):
+                name = p.pop("name")
+                p.pop("hubspot_defined")
+                p.pop("display_order")
+                for o in p["options"]:
+                    o["label"] = o["value"]
+                p["calculation"] = None
+                put_resource(conn, "property", obj, name, p, True)
+        stages = [{"id": sid, "label": label, "display_order": i, "probability": prob, "closed": closed}
+                  for i, (sid, label, prob, closed) in enumerate(DEFAULT_DEAL_STAGES)]
+        put_resource(conn, "pipeline", "deals", "default",
+                     {"label": "Sales Pipeline", "display_order": 0, "stages": stages}, True)
+        _seed_records(conn)
+        conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _seed_records(conn: sqlite3.Connection) -> None:
+    """A small deterministic sample of records so impact analysis has something to count."""
+    industries = ["logistics", "transportation", "manufacturing", "retail", "software"]
+    countries = ["US", "GB", "IN", "AE", "DE"]
+    titles = ["VP Operations", "Logistics Manager", "IT Director", "Marketing Intern", "COO", "Transport Manager"]
+    bands = ["100-500", "500-1000", "1000+", "25-50"]
+    for i in range(1, 41):
+        company = {"name": f"Sample Co {i}", "domain": f"sample{i}.example", "industry": industries[i % 5],
+                   "numberofemployees": str([150, 400, 1200, 3000, 9000][i % 5]), "country": countries[i % 5]}
+        conn.execute("INSERT INTO records(object, id, properties) VALUES ('companies', ?, ?)",
+                     (i, json.dumps(company)))
+        contact = {"email": f"person{i}@sample{i}.example", "jobtitle": titles[i % 6],
+                   "industry": industries[i % 5], "country": countries[i % 5], "numemployees": bands[i % 4],
+                   "hs_analytics_num_page_views": str(i % 7), "hs_email_optout": "true" if i % 13 == 0 else "false",
+                   "lifecyclestage": "lead"}
+        conn.execute("INSERT INTO records(object, id, properties) VALUES ('contacts', ?, ?)",
+                     (i, json.dumps(contact)))
+        stage = DEFAULT_DEAL_STAGES[i % len(DEFAULT_DEAL_STAGES)]
+        deal = {"dealname": f"Sample deal {i}", "amount": str(5000 * i), "pipeline": "default",
+                "dealstage": stage[0], "hs_is_closed": "true" if stage[3] else "false"}
+        conn.execute("INSERT INTO records(object, id, properties) VALUES ('deals', ?, ?)",
+                     (i, json.dumps(deal)))
