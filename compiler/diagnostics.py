@@ -156,7 +156,7 @@ def render_text(d: Diagnostic, sources: SourceCache | None = None) -> str:
     if d.range is not None and sources is not None:
         src = sources.line(d.range.file, d.range.line)
         if src is not None:
-            src = src.replace("\t", " ")
+            src = "".join(ch if ch.isprintable() else ("?" if ch != "\t" else " ") for ch in src)
             if len(src) > _MAX_SNIPPET:
                 src = src[:_MAX_SNIPPET] + "…"
             num = str(d.range.line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -18,33 +19,74 @@ IMMUTABLE: dict[str, tuple[str, ...]] = {
     "workflow": ("object",),
 }
 
-_PATH_PART = re.compile(r"\[('(?:[^'\\]|\\.)*'|\d+)\]")
+# lists of mappings compared by a key rather than by position (so inserting a stage shows as one
+# added stage, not every later stage "changed"); conditions compare as whole values
+KEYED_LISTS: dict[str, str] = {"stages": "id", "options": "value", "cases": "value", "rules": "id",
+                               "bands": "value"}
+ATOMIC_KEYS = frozenset({"when", "filter", "enrollment", "goal", "filterBranch", "formula"})
 
 
-def _path(dd_path: str) -> str:
+class _Atom(str):
+    """A whole value (a condition) compared and shown as one; keeps the original for display."""
+
+    original: Any
+
+
+def _prepare(v: Any, key: str | None = None) -> Any:
+    if key in ATOMIC_KEYS and isinstance(v, dict | list):
+        atom = _Atom(json.dumps(v, sort_keys=True))
+        atom.original = v
+        return atom
+    if isinstance(v, dict):
+        return {k: _prepare(x, k) for k, x in v.items()}
+    if isinstance(v, list):
+        kf = KEYED_LISTS.get(key or "")
+        if kf and all(isinstance(x, dict) and kf in x for x in v) and len({x[kf] for x in v}) == len(v):
+            return {_Key(x[kf]): _prepare(x, None) for x in v}
+        return [_prepare(x, None) for x in v]
+    return v
+
+
+class _Key(str):
+    """A list element's key (rendered as ``stages["won"]``)."""
+
+
+def _restore(v: Any) -> Any:
+    if isinstance(v, _Atom):
+        return v.original
+    if isinstance(v, dict):
+        if v and all(isinstance(k, _Key) for k in v):
+            return [_restore(x) for x in v.values()]
+        return {k: _restore(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_restore(x) for x in v]
+    return v
+
+
+def _render_path(level: Any) -> str:
     out = ""
-    for m in _PATH_PART.finditer(dd_path):
-        tok = m.group(1)
-        if tok.startswith("'"):
-            key = tok[1:-1]
-            out += f".{key}" if out else key
+    for step in level.path(output_format="list"):
+        if isinstance(step, _Key):
+            out += f'["{step}"]'
+        elif isinstance(step, int):
+            out += f"[{step}]"
         else:
-            out += f"[{tok}]"
+            out += f".{step}" if out else str(step)
     return out or "(root)"
 
 
 def attribute_changes(before: dict[str, Any], after: dict[str, Any], rtype: str) -> list[AttrChange]:
-    """Attribute-by-attribute changes; whole lists of scalars compare as one value."""
-    dd = DeepDiff(before, after, ignore_order=False, verbose_level=2, view="tree")
+    """Attribute-by-attribute changes: keyed lists by key, conditions as whole values."""
+    dd = DeepDiff(_prepare(before), _prepare(after), ignore_order=False, verbose_level=2, view="tree")
     changes: dict[str, AttrChange] = {}
     immutable = IMMUTABLE.get(rtype, ())
     for report in ("values_changed", "type_changes", "dictionary_item_added", "dictionary_item_removed",
                    "iterable_item_added", "iterable_item_removed"):
         for level in dd.get(report, []):
-            p = _path(level.path())
-            b = level.t1 if not _is_missing(level.t1) else None
-            a = level.t2 if not _is_missing(level.t2) else None
-            top = p.split(".")[0].split("[")[0]
+            p = _render_path(level)
+            b = _restore(level.t1) if not _is_missing(level.t1) else None
+            a = _restore(level.t2) if not _is_missing(level.t2) else None
+            top = re.split(r"[.\[]", p, maxsplit=1)[0]
             changes[p] = AttrChange(p, b, a, forces_replace=top in immutable)
     return [changes[k] for k in sorted(changes, key=_sort_key)]
 

@@ -99,6 +99,8 @@ def _precheck_bytes(raw: bytes, display: str) -> tuple[str | None, list[Diagnost
                 hint="split the specs across several files",
             )
         ]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error("GTM004", "file is UTF-16 encoded; save it as UTF-8", SourceRange(display, 1, 1))]
     nul = raw.find(b"\x00")
     if nul != -1:
         line, col = _offset_to_linecol(raw, nul)
@@ -108,8 +110,6 @@ def _precheck_bytes(raw: bytes, display: str) -> tuple[str | None, list[Diagnost
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [error("GTM004", "file is UTF-16 encoded; save it as UTF-8", SourceRange(display, 1, 1))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:

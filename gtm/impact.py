@@ -34,7 +34,8 @@ def analyse(changes: list[Change], provider: Provider, live: LiveState, protecte
             elif ch.action == "update":
                 removed = _option_values(ch.before.attributes if ch.before else None) - \
                     _option_values(ch.after.attributes if ch.after else None)
-                if removed:
+                calculated = bool((ch.before.attributes if ch.before else {}).get("calculation"))
+                if removed and not calculated:
                     n = sum(provider.count_records(obj, r.name, v) for v in sorted(removed))
                     ch.impact = Impact(n, f"{n} {noun} use removed option(s) {', '.join(sorted(removed))}", n > 0)
         elif r.type == "pipeline":

@@ -77,12 +77,19 @@ def _scoring(s: Spec) -> list[Diagnostic]:
                          hint=f'drop "max" from band "{bands[i].id}" so it covers the top of the scale'))
     for (lo1, hi1, i1), (lo2, hi2, i2) in zip(spans, spans[1:], strict=False):
         if lo2 <= hi1:
-            out.append(error("GTM402", f'band "{bands[i2].id}" ({_fmt(lo2, hi2)}) overlaps band '
-                                       f'"{bands[i1].id}" ({_fmt(lo1, hi1)})', s.at("bands", i2)))
+            a, b = (i1, i2) if i1 > i2 else (i2, i1)
+            out.append(error("GTM402", f'band "{bands[a].id}" ({_fmt(*_span(bands[a]))}) overlaps band '
+                                       f'"{bands[b].id}" ({_fmt(*_span(bands[b]))})', s.at("bands", a)))
         elif lo2 > hi1 + 1:
             out.append(error("GTM403", f"scores {int(hi1) + 1}..{int(lo2) - 1} fall in no band "
                                        f'(between "{bands[i1].id}" and "{bands[i2].id}")', s.at("bands", i2)))
     return out
+
+
+def _span(b: object) -> tuple[float, float]:
+    lo = getattr(b, "min", None)
+    hi = getattr(b, "max", None)
+    return (float("-inf") if lo is None else lo, float("inf") if hi is None else hi)
 
 
 def _fmt(lo: float, hi: float) -> str:

@@ -199,7 +199,7 @@ def utm_covered(ctx: GateContext) -> list[Finding]:
         for p in UTM_REQUIRED:
             rule = params.get(p)
             if rule is None:
-                out.append(Finding(f"the UTM convention does not cover {p}", locate(s, ("params",)),
+                out.append(Finding(f"the UTM convention does not cover {p}", s.at("params", key=True),
                                    hint=f"add {p} under params with `allowed:` values or a `pattern:`"))
             elif not rule.allowed and not rule.pattern:
                 out.append(Finding(f"{p} has neither allowed values nor a pattern, so any value passes",
