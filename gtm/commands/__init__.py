@@ -6,10 +6,11 @@ import click
 
 from gtm.commands.apply import apply
 from gtm.commands.emulator import emulator
+from gtm.commands.gate import gate
 from gtm.commands.init import init
 from gtm.commands.plan import plan
 from gtm.commands.schema import schema
 from gtm.commands.unlock import unlock
 from gtm.commands.validate import validate
 
-COMMANDS: list[click.Command] = [validate, plan, apply, schema, init, emulator, unlock]
+COMMANDS: list[click.Command] = [validate, plan, apply, gate, schema, init, emulator, unlock]
