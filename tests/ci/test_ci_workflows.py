@@ -177,6 +177,7 @@ def test_compose_comment(step_runner: StepRunner) -> None:
     assert "| `gtm gate` (phases 1..2) | ✅ passed |" in comment
     assert "| `gtm plan -e local` | 📝 changes |" in comment
     assert "Plan: 3 to add" in comment and "GTM701" in comment
+    assert "### Plan (`local`)\n\nPlan: 3 to add" in comment
     assert "Validation" not in comment, "validation output only when it failed"
     assert "local provider" in comment
     assert "`abcdef012345`" in comment
@@ -194,6 +195,21 @@ def test_compose_comment_when_checks_failed_or_did_not_run(step_runner: StepRunn
     assert "| `gtm plan -e sandbox` | ✅ no changes |" in comment
     assert "error[GTM101]" in comment
     assert "local provider" not in comment
+
+
+def test_compose_comment_keeps_report_headings_and_reads_exit_2_as_failure(step_runner: StepRunner) -> None:
+    (step_runner.workdir / "plan.md").write_text(
+        "<!-- gtm-plan -->\n## gtm plan · `local`\n\nPlan: 1 to add.\n"
+    )
+    (step_runner.workdir / "gate.md").write_text("GTM701 passed\n")
+    result = step_runner.run(step(PR, "compose"), compose_env(GATE_RC="2"))
+    assert result.returncode == 0, result.stderr
+    comment = (step_runner.workdir / "comment.md").read_text()
+    assert "### Plan" not in comment, "the plan brings its own heading"
+    assert "### Quality gates\n\nGTM701 passed" in comment
+    assert "| `gtm gate` (phases 1..2) | ❌ failed (exit 2) |" in comment, (
+        "exit 2 (usage) is a failure for gate"
+    )
 
 
 def test_pr_comment_steps_end_to_end(
