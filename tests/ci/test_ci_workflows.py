@@ -62,7 +62,9 @@ def test_pr_workflow_shape() -> None:
     assert steps[0]["uses"].startswith("actions/checkout@")
     assert steps[1]["uses"].startswith("actions/setup-python@")
     assert "pip install ." in step(PR, "install")["run"]
-    assert step(PR, "plan")["env"] == {"HUBSPOT_SANDBOX_TOKEN": "${{ secrets.HUBSPOT_SANDBOX_TOKEN }}"}
+    assert step(PR, "target")["env"] == {"HUBSPOT_SANDBOX_TOKEN": "${{ secrets.HUBSPOT_SANDBOX_TOKEN }}"}
+    for name in ("gate", "plan"):
+        assert step(PR, name)["env"]["GTM_TARGET"] == "${{ steps.target.outputs.environment }}"
     comment = step(PR, "Update the sticky PR comment")
     assert "python -m gtm.ci.sticky_comment" in comment["run"]
     assert "head.repo.full_name == github.repository" in comment["if"], "fork PRs have a read-only token"
@@ -98,30 +100,39 @@ def test_ci_workflow_runs_the_project_script_and_the_action() -> None:
 # -- PR steps, run -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("token", "target"), [("", "local"), ("pat-na1-sandbox", "sandbox")])
+def test_environment_is_sandbox_only_with_its_token(step_runner: StepRunner, token: str, target: str) -> None:
+    result = step_runner.run(step(PR, "target"), {"HUBSPOT_SANDBOX_TOKEN": token})
+    assert result.returncode == 0
+    assert result.outputs == {"environment": target}
+    assert token == "" or token not in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("branch", "phase"),
     [
         ("gtm/phase-3-slas", "3"),
         ("gtm/phase-1", "1"),
-        ("gtm/phase-12-later", "12"),
-        ("feature/phase-3-x", None),
-        ("gtm/phase-x-typo", None),
-        ("gtm/phase-2x", None),
-        ("", None),
+        ("gtm/phase-4-launch-review", "4"),
+        ("gtm/phase-12-later", "12"),  # gtm gate rejects it: a clear error beats a silent default
+        ("feature/phase-3-x", "3"),
+        ("gtm/phase-x-typo", "3"),
+        ("gtm/phase-2x", "3"),
+        ("", "3"),
     ],
 )
-def test_gate_phase_comes_from_the_branch(step_runner: StepRunner, branch: str, phase: str | None) -> None:
-    result = step_runner.run(step(PR, "gate"), {"GITHUB_HEAD_REF": branch})
+def test_gate_phase_comes_from_the_branch(step_runner: StepRunner, branch: str, phase: str) -> None:
+    result = step_runner.run(step(PR, "gate"), {"GITHUB_HEAD_REF": branch, "GTM_TARGET": "local"})
     assert result.returncode == 0, result.stderr
-    expected = ["gate", "--phase", phase] if phase else ["gate"]
-    assert result.calls == [[*expected, "--format", "markdown"], [*expected, "--format", "github"]]
-    assert result.outputs.get("phase") == phase
-    assert result.outputs["exitcode"] == "0"
+    args = ["gate", "--phase", phase, "-e", "local"]
+    assert result.calls == [[*args, "--format", "markdown"], [*args, "--format", "github"]]
+    assert result.outputs == {"phase": phase, "exitcode": "0"}
     assert (step_runner.workdir / "gate.md").read_text().startswith("fake gtm gate")
 
 
 def test_failing_gate_fails_the_step(step_runner: StepRunner) -> None:
-    result = step_runner.run(step(PR, "gate"), {"GITHUB_HEAD_REF": "gtm/phase-2-x", "FAKE_GTM_RC_gate": "1"})
+    env = {"GITHUB_HEAD_REF": "gtm/phase-2-x", "GTM_TARGET": "sandbox", "FAKE_GTM_RC_gate": "1"}
+    result = step_runner.run(step(PR, "gate"), env)
     assert result.returncode == 1
     assert result.outputs["exitcode"] == "1"
     assert len(result.calls) == 2, "annotations are still produced"
@@ -136,20 +147,16 @@ def test_validate_step_records_output_and_fails(step_runner: StepRunner) -> None
 
 
 @pytest.mark.parametrize(
-    ("token", "rc", "target", "step_rc"),
-    [("", "0", "local", 0), ("pat-na1-sandbox", "2", "sandbox", 0), ("", "1", "local", 1)],
+    ("target", "rc", "step_rc"), [("local", "0", 0), ("sandbox", "2", 0), ("local", "1", 1)]
 )
-def test_plan_target_and_exit_codes(
-    step_runner: StepRunner, token: str, rc: str, target: str, step_rc: int
-) -> None:
-    result = step_runner.run(step(PR, "plan"), {"HUBSPOT_SANDBOX_TOKEN": token, "FAKE_GTM_RC_plan": rc})
+def test_plan_target_and_exit_codes(step_runner: StepRunner, target: str, rc: str, step_rc: int) -> None:
+    result = step_runner.run(step(PR, "plan"), {"GTM_TARGET": target, "FAKE_GTM_RC_plan": rc})
     assert result.returncode == step_rc
-    assert result.outputs == {"environment": target, "exitcode": rc}
+    assert result.outputs == {"exitcode": rc}
     assert result.calls == [
         ["plan", "-e", target, "--detailed-exitcode", "--format", "markdown"],
         ["plan", "-e", target, "--format", "github"],
     ]
-    assert token == "" or token not in result.stdout + result.stderr
 
 
 def compose_env(**overrides: str) -> dict[str, str]:
