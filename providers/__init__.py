@@ -1,0 +1,1 @@
+"""Provider implementations: local (SQLite) and HubSpot (with its emulator)."""

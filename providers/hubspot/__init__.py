@@ -1,0 +1,1 @@
+"""The HubSpot provider and its HTTP emulator."""

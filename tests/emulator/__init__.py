@@ -1,0 +1,1 @@
+"""Tests of the HubSpot emulator, driven through the official client."""
