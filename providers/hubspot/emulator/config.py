@@ -1,0 +1,70 @@
+"""Run-time switches of the emulator (throttling, latency, faults, scopes, quirks).
+
+They can be changed while the server runs, from Python (``EmulatorServer.configure``)
+or over HTTP (``POST /_emulator/config``); both go through :meth:`EmulatorConfig.update`,
+which validates every value before applying any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+@dataclass
+class EmulatorConfig:
+    """All switches; the defaults describe a healthy, unthrottled Enterprise portal."""
+
+    rate_limit_per_10s: int | None = None  # None: never throttle (headers still sent)
+    rate_limit_window_ms: int = 10_000  # the rolling window; tests may shorten it
+    daily_limit: int = 1_000_000
+    latency_ms: int = 0
+    error_rate: float = 0.0  # fraction of requests answered 502/503 without being applied
+    seed_random: int = 0
+    archived_name_reuse: bool = True  # may a new property take an archived property's name?
+    granted_scopes: list[str] | None = None  # None: every scope granted
+
+    def update(self, **options: Any) -> None:
+        """Validate and apply ``options``; raise ``ValueError`` naming the first bad one."""
+        known = {f.name for f in fields(self)}
+        checked: dict[str, Any] = {}
+        for key, value in options.items():
+            if key not in known:
+                raise ValueError(f"unknown emulator option {key!r}; known: {', '.join(sorted(known))}")
+            checked[key] = _check(key, value)
+        for key, value in checked.items():
+            setattr(self, key, value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready copy of every switch."""
+        return asdict(self)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check(key: str, value: Any) -> Any:
+    if key == "rate_limit_per_10s":
+        if value is None or (_is_int(value) and value > 0):
+            return value
+        raise ValueError("rate_limit_per_10s must be a positive integer or null")
+    if key in ("rate_limit_window_ms", "daily_limit"):
+        if _is_int(value) and value > 0:
+            return value
+        raise ValueError(f"{key} must be a positive integer")
+    if key in ("latency_ms", "seed_random"):
+        if _is_int(value) and value >= 0:
+            return value
+        raise ValueError(f"{key} must be a non-negative integer")
+    if key == "error_rate":
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
+            return float(value)
+        raise ValueError("error_rate must be a number between 0.0 and 1.0")
+    if key == "archived_name_reuse":
+        if isinstance(value, bool):
+            return value
+        raise ValueError("archived_name_reuse must be true or false")
+    if value is None or (isinstance(value, list | tuple | set) and all(isinstance(s, str) for s in value)):
+        return None if value is None else sorted(set(value))
+    raise ValueError("granted_scopes must be a list of scope names or null")
