@@ -110,22 +110,32 @@ def scoring_references(ctx: GateContext) -> list[Finding]:
     return out
 
 
-def _created_properties(ctx: GateContext) -> dict[str, set[str]]:
-    """Properties gtm itself creates (``gtm_tier``, ``gtm_lead_score``, UTM touch properties…)."""
+def _created_properties(ctx: GateContext) -> dict[str, set[str]] | str:
+    """Properties gtm itself creates (``gtm_tier``, ``gtm_lead_score``, UTM touch properties…).
+
+    Lowering needs valid specs; with spec errors (which fail the gate anyway) every name with
+    gtm's prefix is given the benefit of the doubt, so the prefix is returned instead.
+    """
     ws = ctx.project.workspace
+    own = ws.ownership if ws is not None else None
+    if not ctx.project.ok:
+        return (own.prefix if own is not None else "gtm") + "_"
     out: dict[str, set[str]] = {}
-    for r in lower(ctx.specs, ws.ownership if ws is not None else None).resources:
+    for r in lower(ctx.specs, own).resources:
         if r.type == "property" and r.object is not None:
             out.setdefault(r.object, set()).add(r.name)
     return out
 
 
-def _known(obj: str, name: str, created: dict[str, set[str]]) -> bool:
-    return catalog.known_property(obj, name) or name in created.get(obj, set())
+def _known(obj: str, name: str, created: dict[str, set[str]] | str) -> bool:
+    if catalog.known_property(obj, name):
+        return True
+    return name.startswith(created) if isinstance(created, str) else name in created.get(obj, set())
 
 
-def _property_names(obj: str, created: dict[str, set[str]]) -> list[str]:
-    return [p[0] for p in catalog.DEFAULT_PROPERTIES.get(obj, ())] + sorted(created.get(obj, set()))
+def _property_names(obj: str, created: dict[str, set[str]] | str) -> list[str]:
+    ours = sorted(created.get(obj, set())) if isinstance(created, dict) else []
+    return [p[0] for p in catalog.DEFAULT_PROPERTIES.get(obj, ())] + ours
 
 
 def bands_cover(ctx: GateContext) -> list[Finding]:
