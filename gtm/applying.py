@@ -55,22 +55,37 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
         return ApplyResult(False, [], [error(e.code, e.message)])
     journal = Journal.for_env(s.project.root, s.env_name)
     journal.begin([(c.address, c.action) for c in plan.changes])
+    index = {id(c): i for i, c in enumerate(plan.changes)}
     applied: list[Change] = []
-    try:
-        for i, ch in enumerate(plan.changes):
-            if _progress():
-                click.echo(f"  {ch.action:8} {ch.address} ...", err=True)
-            try:
-                for m in ch.moves:
-                    n = s.provider.move_records("deals", m.property, m.from_value, m.to_value)
-                    journal.mark(i, "running", f"moved {n} deals {m.from_value} → {m.to_value}")
-                s.provider.apply_change(ch, s.live)
-            except ProviderError as e:
-                journal.mark(i, "failed", e.message)
-                journal.finish("failed", e.message)
-                return ApplyResult(False, applied, [_stopped(ch, e.message, journal)])
+    failed: list[tuple[Change, str]] = []
+
+    def report(ch: Change, err: str | None) -> None:
+        i = index[id(ch)]
+        if err is None:
             journal.mark(i, "done")
             applied.append(ch)
+            if _progress():
+                click.echo(f"  {ch.action:8} {ch.address} done", err=True)
+        else:
+            journal.mark(i, "failed", err)
+            failed.append((ch, err))
+
+    try:
+        for wave in waves(plan.changes):
+            try:
+                for ch in wave:
+                    for m in ch.moves:
+                        n = s.provider.move_records("deals", m.property, m.from_value, m.to_value)
+                        journal.mark(index[id(ch)], "running", f"moved {n} deals {m.from_value} → {m.to_value}")
+                s.provider.apply_changes(wave, s.live, report)
+            except ProviderError as e:
+                for ch in wave:
+                    if journal.entries[index[id(ch)]]["status"] not in ("done", "failed"):
+                        report(ch, e.message)
+            if failed:
+                ch, msg = failed[0]
+                journal.finish("failed", msg)
+                return ApplyResult(False, applied, [_stopped(ch, msg, journal, len(failed))])
         journal.finish("complete")
         return ApplyResult(True, applied, [])
     except KeyboardInterrupt:
@@ -83,13 +98,27 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
             pass
 
 
-def _stopped(ch: Change, msg: str, journal: Journal) -> Diagnostic:
+def waves(changes: list[Change]) -> list[list[Change]]:
+    """Consecutive changes of one resource type and direction (creates/updates vs deletes) form a wave:
+    they do not depend on each other, so a provider may batch them or run them concurrently."""
+    out: list[list[Change]] = []
+    for c in changes:
+        key = (c.resource.type, c.action == "delete")
+        if out and (out[-1][0].resource.type, out[-1][0].action == "delete") == key:
+            out[-1].append(c)
+        else:
+            out.append([c])
+    return out
+
+
+def _stopped(ch: Change, msg: str, journal: Journal, n_failed: int = 1) -> Diagnostic:
     done = journal.done()
     rest = journal.not_done()
     notes = [f"done ({len(done)}): " + (", ".join(e["address"] for e in done[:20]) or "nothing")]
     notes.append(f"not done ({len(rest)}): " + ", ".join(e["address"] for e in rest[:20]))
     notes.append(f"journal: {journal.path}")
-    return error("GTM608", f"apply stopped at {ch.address}: {msg}", address=ch.address, notes=tuple(notes),
+    more = f" (and {n_failed - 1} more failed)" if n_failed > 1 else ""
+    return error("GTM608", f"apply stopped at {ch.address}: {msg}{more}", address=ch.address, notes=tuple(notes),
                  hint="fix the cause and run `gtm apply` again; it plans from the live CRM and finishes the rest")
 
 

@@ -97,11 +97,11 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
 
 def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[Diagnostic]]:
     diags: list[Diagnostic] = []
+    s.live = s.provider.read()
+    diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
     diags.extend(rd)
     s.desired = desired
-    s.live = s.provider.read()
-    diags.extend(s.live.diagnostics)
     diags.extend(_reference_checks(s))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     if targets:

@@ -6,6 +6,7 @@ Providers import only the compiler's IR, plan and diagnostics types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from compiler.diagnostics import Diagnostic
@@ -63,6 +64,12 @@ class Provider(Protocol):
 
     def apply_change(self, change: Change, live: LiveState) -> None:
         """Carry out one change; raise :class:`ProviderError` on failure."""
+        ...
+
+    def apply_changes(self, changes: list[Change], live: LiveState,
+                      report: Callable[[Change, str | None], None]) -> None:
+        """Carry out a wave of same-type changes (batched where the CRM allows); report each outcome
+        (``None`` = done, else a safe error message).  Raise only when the whole wave failed."""
         ...
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:

@@ -7,6 +7,7 @@ import os
 import socket
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,16 @@ class LocalProvider:
         except sqlite3.Error as e:
             self.conn.execute("ROLLBACK")
             raise ProviderError(f"{r.address}: {e}") from e
+
+    def apply_changes(self, changes: list[Change], live: LiveState,
+                      report: Callable[[Change, str | None], None]) -> None:
+        for c in changes:
+            try:
+                self.apply_change(c, live)
+            except ProviderError as e:
+                report(c, e.message)
+                continue
+            report(c, None)
 
     # -- locking ------------------------------------------------------------------
     def acquire_lock(self, holder: dict[str, Any]) -> None:

@@ -1,0 +1,252 @@
+"""HTTP plumbing around the official client: retries, the portal's rate limit, counting, errors.
+
+* Every generated API shares one ``ApiClient`` per module and thread (``api_factory``), so
+  connections are reused.
+* A :class:`HubSpotRetry` (urllib3) retries 429 and 5xx with backoff — except that a POST is
+  retried only on 429 (the request was not processed); a create that failed with a 5xx is
+  never blindly retried: the writer reads, then decides.
+* A :class:`RateLimiter` reads ``X-HubSpot-RateLimit-Max/-Remaining/-Interval-Milliseconds``
+  from every response and keeps all threads inside the portal's rolling window.
+* Errors become :class:`~providers.base.ProviderError` with HubSpot's message, category and
+  (for 403) the missing scopes — and never the token.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from urllib3.util.retry import Retry
+
+from providers.base import ProviderError
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+DEFAULT_MAX = 100  # burst allowance per interval until the portal tells us its own
+DEFAULT_INTERVAL = 10.0
+
+
+class HubSpotRetry(Retry):
+    """urllib3 retry: 429 for every method; 5xx only for idempotent ones (never a POST)."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if status_code == 429:
+            return self.total is None or bool(self.total)
+        if method.upper() == "POST":
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+def make_retry(total: int = 6, backoff: float = 0.3) -> HubSpotRetry:
+    return HubSpotRetry(total=total, connect=2, read=0, backoff_factor=backoff, backoff_max=8.0,
+                        status_forcelist=RETRY_STATUSES, allowed_methods=None,
+                        respect_retry_after_header=True, raise_on_status=False)
+
+
+class RateLimiter:
+    """Client-side pacing inside the portal's rolling window, learned from response headers."""
+
+    def __init__(self, max_requests: int = DEFAULT_MAX, interval: float = DEFAULT_INTERVAL,
+                 headroom: float = 0.9) -> None:
+        self.max = max_requests
+        self.interval = interval
+        self.headroom = headroom
+        self.sent: deque[float] = deque()
+        self.lock = threading.Lock()
+        self.waited = 0.0
+
+    def acquire(self) -> None:
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                while self.sent and now - self.sent[0] > self.interval:
+                    self.sent.popleft()
+                budget = max(1, int(self.max * self.headroom))
+                if len(self.sent) < budget:
+                    self.sent.append(now)
+                    return
+                wait = self.interval - (now - self.sent[0]) + 0.01
+            self.waited += wait
+            time.sleep(min(wait, self.interval))
+
+    def observe(self, headers: Any) -> None:
+        if headers is None:
+            return
+        try:
+            mx = headers.get("X-HubSpot-RateLimit-Max")
+            iv = headers.get("X-HubSpot-RateLimit-Interval-Milliseconds")
+            rem = headers.get("X-HubSpot-RateLimit-Remaining")
+        except AttributeError:
+            return
+        with self.lock:
+            if mx:
+                self.max = max(1, int(mx))
+            if iv:
+                self.interval = max(0.1, int(iv) / 1000.0)
+            if rem is not None and str(rem).isdigit() and int(rem) <= 1:
+                # the portal says the window is spent: fill our view of it
+                now = time.monotonic()
+                while len(self.sent) < self.max:
+                    self.sent.append(now)
+
+
+class Meter:
+    """Counts requests by method and status, and 429s seen (retries included)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.by_status: Counter[int] = Counter()
+        self.by_call: Counter[str] = Counter()
+
+    def record(self, method: str, url: str, status: int) -> None:
+        with self.lock:
+            self.requests += 1
+            self.by_status[status] += 1
+            path = url.split("?", 1)[0]
+            self.by_call[f"{method} {path}"] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"requests": self.requests, "by_status": dict(self.by_status)}
+
+
+class Redactor:
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def __call__(self, text: str) -> str:
+        if self.secret and self.secret in text:
+            text = text.replace(self.secret, "***")
+        return text
+
+
+def error_body(body: Any) -> dict[str, Any]:
+    if isinstance(body, bytes | bytearray):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str):
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return {"message": body[:500]}
+        return parsed if isinstance(parsed, dict) else {"message": str(parsed)[:500]}
+    return body if isinstance(body, dict) else {}
+
+
+def to_provider_error(status: int | None, body: Any, what: str, redact: Redactor, token_env: str,
+                      env_name: str) -> ProviderError:
+    """One clear line from an HTTP failure (HubSpot's error envelope when present)."""
+    b = error_body(body)
+    msg = str(b.get("message") or "").strip()
+    cat = b.get("category") or b.get("errorType") or ""
+    if status == 401:
+        return ProviderError(redact(
+            f'HubSpot rejected the token in ${token_env} for environment "{env_name}" '
+            f"(401 {cat or 'INVALID_AUTHENTICATION'}): {msg or 'authentication failed'}"),
+            status=401, code="GTM606")
+    if status == 403:
+        scopes: list[str] = []
+        for e in b.get("errors") or []:
+            ctx = e.get("context") or {} if isinstance(e, dict) else {}
+            scopes.extend(ctx.get("requiredGranularScopes") or [])
+        need = f"; the private app needs the scopes: {', '.join(sorted(set(scopes)))}" if scopes else ""
+        return ProviderError(redact(
+            f'the token in ${token_env} for environment "{env_name}" may not {what} '
+            f"(403 {cat or 'MISSING_SCOPES'}){need}"), status=403, code="GTM606")
+    text = f"{what}: HubSpot answered {status}"
+    if cat:
+        text += f" {cat}"
+    if msg:
+        text += f": {msg}"
+    return ProviderError(redact(text), status=status, retryable=status in RETRY_STATUSES)
+
+
+def instrument_api_client(api_client: Any, limiter: RateLimiter, meter: Meter) -> None:
+    """Wrap the ApiClient's REST layer so every request is paced, counted and observed."""
+    rest = api_client.rest_client
+    original = rest.request
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        limiter.acquire()
+        resp = original(method, url, *args, **kwargs)
+        status = getattr(resp, "status", 0)
+        meter.record(method, url, status)
+        headers = resp.getheaders() if hasattr(resp, "getheaders") else None
+        limiter.observe(headers)
+        return resp
+
+    rest.request = request
+
+
+def make_api_factory(limiter: RateLimiter, meter: Meter) -> Callable[..., Any]:
+    """An ``api_factory`` for ``HubSpot(...)`` that shares one ApiClient per module and thread."""
+    local = threading.local()
+
+    def factory(api_client_package: Any, api_name: str, config: dict[str, Any]) -> Any:
+        cache: dict[str, Any] = getattr(local, "clients", None) or {}
+        local.clients = cache
+        key = api_client_package.__name__
+        client = cache.get(key)
+        if client is None:
+            configuration = api_client_package.Configuration()
+            for k, v in config.items():
+                if k == "retry":
+                    configuration.retries = v
+                elif k == "access_token":
+                    configuration.access_token = v
+                elif k == "host":
+                    configuration.host = v
+            client = api_client_package.ApiClient(configuration=configuration)
+            instrument_api_client(client, limiter, meter)
+            cache[key] = client
+        return getattr(api_client_package, api_name)(api_client=client)
+
+    return factory
+
+
+class RawResponseError(Exception):
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.body = body
+
+
+def _retryable_raw(e: BaseException) -> bool:
+    if isinstance(e, RawResponseError):
+        return e.status == 429 or (e.status >= 500 and getattr(e, "idempotent", False))
+    return isinstance(e, requests.ConnectionError) and getattr(e, "idempotent", False)
+
+
+def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter) -> Any:
+    """``client.api_request`` (requests, no retries of its own) with pacing and safe retries."""
+    idempotent = options.get("method", "GET").upper() != "POST"
+
+    @retry(retry=retry_if_exception(_retryable_raw), stop=stop_after_attempt(6),
+           wait=wait_exponential_jitter(initial=0.2, max=8.0), reraise=True)
+    def once() -> Any:
+        limiter.acquire()
+        try:
+            resp = client.api_request(options)
+        except requests.ConnectionError as e:
+            e.idempotent = idempotent  # type: ignore[attr-defined]
+            raise
+        meter.record(options.get("method", "GET").upper(), options.get("path", ""), resp.status_code)
+        limiter.observe(resp.headers)
+        if resp.status_code >= 400:
+            err = RawResponseError(resp.status_code, resp.content)
+            err.idempotent = idempotent  # type: ignore[attr-defined]
+            if resp.status_code == 429:
+                ra = resp.headers.get("Retry-After")
+                if ra and ra.isdigit():
+                    time.sleep(min(int(ra), 10))
+            raise err
+        if resp.status_code == 204 or not resp.content:
+            return None
+        return resp.json()
+
+    return once()

@@ -1,0 +1,384 @@
+"""``HubSpotProvider``: reads and writes HubSpot config through the official ``hubspot-api-client``.
+
+Reads use one list call per object type (properties, groups), one for deal pipelines, a
+paged search plus one batched read for gtm's lists, and a paged listing plus one batch read
+for gtm's flows.  Writes use batch endpoints where HubSpot has them (property create and
+archive), run independent work concurrently inside the portal's rate limit, and never retry a
+create blindly: after a failed create the provider reads, then decides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from hubspot import HubSpot
+
+from compiler.conditions.ast import from_data, to_data
+from compiler.diagnostics import Diagnostic
+from compiler.ir import Resource
+from compiler.plan import Change
+from compiler.workspace import HubSpotEnvironment
+from providers.base import LiveState, LockHeld, ProviderError
+from providers.hubspot import normalize as nz
+from providers.hubspot.http import (
+    Meter,
+    RateLimiter,
+    RawResponseError,
+    Redactor,
+    make_api_factory,
+    make_retry,
+    send_raw,
+    to_provider_error,
+)
+
+DEFAULT_BASE_URL = "https://api.hubapi.com"
+OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals")
+PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
+BATCH = 100
+Report = Callable[[Change, str | None], None]
+
+
+class HubSpotProvider:
+    """A HubSpot portal, reached with a private-app token read from the environment."""
+
+    name = "hubspot"
+
+    def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, token_env: str = "HUBSPOT_TOKEN",
+                 env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm") -> None:
+        self.token_env = token_env
+        self.env_name = env_name
+        self.base_url = base_url.rstrip("/")
+        self.prefix = prefix
+        self.workers = max_concurrency
+        self.redact = Redactor(token)
+        self.limiter = RateLimiter()
+        self.meter = Meter()
+        self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
+                              retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
+        self._types: dict[str, dict[str, str]] = {}
+        self._list_ids: dict[str, str] = {}
+        self._flow_ids: dict[str, str] = {}
+
+    @classmethod
+    def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
+        token = os.environ.get(env.token_env, "").strip()
+        if not token:
+            raise ProviderError(
+                f'environment variable {env.token_env} is not set: it must hold the HubSpot private-app token '
+                f'for environment "{env_name}"', code="GTM606")
+        return cls(token, env.base_url or DEFAULT_BASE_URL, token_env=env.token_env, env_name=env_name,
+                   max_concurrency=env.max_concurrency)
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ProviderError:
+            raise
+        except Exception as e:  # the client raises per-module ApiException classes and urllib3 errors
+            status = getattr(e, "status", None)
+            if status is None:
+                reason = type(e).__name__
+                raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} ({reason})"),
+                                    retryable=True) from None
+            raise to_provider_error(int(status), getattr(e, "body", None), what, self.redact, self.token_env,
+                                    self.env_name) from None
+
+    def _raw(self, what: str, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None) -> Any:
+        opts: dict[str, Any] = {"method": method, "path": path}
+        if body is not None:
+            opts["body"] = body
+        if qs:
+            opts["qs"] = qs
+        try:
+            return send_raw(self.client, opts, self.limiter, self.meter)
+        except RawResponseError as e:
+            raise to_provider_error(e.status, e.body, what, self.redact, self.token_env, self.env_name) from None
+        except Exception as e:
+            raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} "
+                                            f"({type(e).__name__})"), retryable=True) from None
+
+    def _json(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call a generated API method for its raw JSON (no model round trip)."""
+        resp = self._call(what, fn, *args, _preload_content=False, **kwargs)
+        status = getattr(resp, "status", 200)
+        data = resp.data if hasattr(resp, "data") else b""
+        if status >= 400:
+            raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
+        return json.loads(data) if data else None
+
+    def _parallel(self, jobs: Iterable[Callable[[], Any]]) -> list[Any]:
+        jobs = list(jobs)
+        if len(jobs) <= 1 or self.workers <= 1:
+            return [j() for j in jobs]
+        with ThreadPoolExecutor(max_workers=self.workers) as ex:
+            futures = [ex.submit(j) for j in jobs]
+            return [f.result() for f in futures]
+
+    def stats(self) -> dict[str, Any]:
+        return {**self.meter.snapshot(), "throttle_wait_s": round(self.limiter.waited, 3)}
+
+    # -- reading ----------------------------------------------------------------------------
+    def _owned_name(self, name: str) -> bool:
+        return name.startswith(self.prefix + "-") or name.startswith(self.prefix + "_")
+
+    def read(self) -> LiveState:
+        crm = self.client.crm
+        jobs: list[Callable[[], list[Resource]]] = []
+        for obj in OBJECTS:
+            jobs.append(lambda obj=obj: self._read_groups(obj))
+            jobs.append(lambda obj=obj: self._read_props(obj))
+        for obj in PIPELINE_OBJECTS:
+            jobs.append(lambda obj=obj: [nz.pipeline(obj, p) for p in self._json(
+                f"read {obj} pipelines", crm.pipelines.pipelines_api.get_all, obj)["results"]])
+        jobs.append(self._read_lists)
+        jobs.append(self._read_flows)
+        out: list[Resource] = []
+        for part in self._parallel(jobs):
+            out.extend(part)
+        self._types = {}
+        for r in out:
+            if r.type == "property" and r.object:
+                self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
+        return LiveState(out, [])
+
+    def _read_groups(self, obj: str) -> list[Resource]:
+        data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)
+        return [nz.group(obj, g) for g in data["results"] if g["name"] != nz.LOCK_GROUP]
+
+    def _read_props(self, obj: str) -> list[Resource]:
+        data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
+        return [nz.prop(obj, p) for p in data["results"]]
+
+    def _read_lists(self) -> list[Resource]:
+        api = self.client.crm.lists.lists_api
+        found: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            page = self._json("search lists", api.do_search,
+                              {"query": self.prefix + "-", "offset": offset, "count": 500,
+                               "processingTypes": ["DYNAMIC"]})
+            found.extend(page.get("lists") or [])
+            if not page.get("hasMore"):
+                break
+            offset = int(page.get("offset") or offset + 500)
+        ids = [str(x["listId"]) for x in found if self._owned_name(str(x.get("name", "")))]
+        out: list[Resource] = []
+        self._list_ids = {}
+        for i in range(0, len(ids), BATCH):
+            data = self._json("read lists", api.get_all, list_ids=ids[i:i + BATCH], include_filters=True)
+            for lst in data.get("lists") or []:
+                out.append(self._list_resource(lst))
+        return out
+
+    def _list_resource(self, lst: dict[str, Any]) -> Resource:
+        from compiler.backends.hubspot_filters import filter_branch_to_condition, normalize_filter_branch
+
+        obj = nz.OBJECT_NAMES.get(str(lst.get("objectTypeId")), str(lst.get("objectTypeId")))
+        fb = lst.get("filterBranch")
+        cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
+        self._list_ids[lst["name"]] = str(lst["listId"])
+        return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
+                                                   "filter": cond}, live_id=str(lst["listId"]))
+
+    def _read_flows(self) -> list[Resource]:
+        listing: list[dict[str, Any]] = []
+        after: str | None = None
+        while True:
+            qs: dict[str, Any] = {"limit": 100}
+            if after:
+                qs["after"] = after
+            page = self._raw("list workflows", "GET", "/automation/v4/flows", qs=qs) or {}
+            listing.extend(page.get("results") or [])
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                break
+        ids = [str(f["id"]) for f in listing if self._owned_name(str(f.get("name", "")))]
+        out: list[Resource] = []
+        self._flow_ids = {}
+        for i in range(0, len(ids), BATCH):
+            data = self._raw("read workflows", "POST", "/automation/v4/flows/batch/read",
+                             body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]}) or {}
+            for flow in data.get("results") or []:
+                out.append(self._flow_resource(flow))
+        return out
+
+    def _flow_resource(self, flow: dict[str, Any]) -> Resource:
+        from compiler.backends.hubspot_flows import flow_to_workflow_attrs
+
+        attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
+        self._flow_ids[flow["name"]] = str(flow["id"])
+        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]))
+
+    # -- realising the IR in HubSpot's dialect ---------------------------------------------
+    def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
+        types = dict(self._types.get(obj, {}))
+        for r in desired:
+            if r.type == "property" and r.object == obj:
+                types[r.name] = str(r.attributes.get("type"))
+
+        def lookup(name: str) -> str | None:
+            if name.startswith("hs_time_in_"):
+                return "number"
+            return types.get(name)
+
+        return lookup
+
+    def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
+        from compiler.backends.hubspot_filters import (
+            condition_to_filter_branch,
+            filter_branch_to_condition,
+            normalize_filter_branch,
+        )
+
+        if cond is None:
+            return None
+        fb, _ = condition_to_filter_branch(from_data(cond), types or (lambda _n: None))
+        if fb is None:
+            return cond
+        return to_data(filter_branch_to_condition(normalize_filter_branch(fb)))
+
+    def _canonical_workflow(self, attrs: dict[str, Any], types: Callable[[str], str | None] | None = None
+                            ) -> dict[str, Any]:
+        out = dict(attrs)
+        for k in ("enrollment", "goal"):
+            out[k] = self._canonical(out.get(k), types)
+        return out
+
+    def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
+        from compiler.backends.hubspot_filters import condition_to_filter_branch
+        from compiler.backends.hubspot_flows import workflow_to_flow
+        from compiler.backends.hubspot_formula import calculation_to_formula
+
+        out: list[Resource] = []
+        diags: list[Diagnostic] = []
+        for r in desired:
+            attrs = dict(r.attributes)
+            types = self._type_lookup(str(attrs.get("object") or r.object), desired)
+            if r.type == "property":
+                calc = attrs.pop("calculation", None)
+                formula = None
+                if calc:
+                    formula, d = calculation_to_formula(calc, types)
+                    diags.extend(_at(d, r))
+                attrs["formula"] = formula
+            elif r.type == "list" and attrs.get("filter") is not None:
+                fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types)
+                diags.extend(_at(d, r))
+                if fb is not None:
+                    attrs["filter"] = self._canonical(attrs["filter"], types)
+            elif r.type == "workflow":
+                _, d = workflow_to_flow(r.name, attrs, types)
+                diags.extend(_at(d, r))
+                if not any(x.is_error for x in d):
+                    attrs = self._canonical_workflow(attrs, types)
+            out.append(r.with_attributes(attrs))
+        return out, diags
+
+    # -- records ----------------------------------------------------------------------------
+    def _search(self, obj: str, filters: list[dict[str, Any]], limit: int = 1, after: str | None = None,
+                properties: list[str] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"filterGroups": [{"filters": filters}], "limit": limit}
+        if after:
+            body["after"] = after
+        if properties:
+            body["properties"] = properties
+        return self._json(f"search {obj}", self.client.crm.objects.search_api.do_search, obj, body) or {}
+
+    def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
+        f: dict[str, Any] = {"propertyName": prop, "operator": "HAS_PROPERTY"}
+        if value is not None:
+            f = {"propertyName": prop, "operator": "EQ", "value": value}
+        return int(self._search(obj, [f]).get("total") or 0)
+
+    def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
+        ids: list[str] = []
+        after: str | None = None
+        while True:
+            page = self._search(obj, [{"propertyName": prop, "operator": "EQ", "value": from_value}], limit=100,
+                                after=after, properties=[prop])
+            ids.extend(str(r["id"]) for r in page.get("results") or [])
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after or len(ids) >= 10_000:
+                break
+        api = self.client.crm.objects.batch_api
+        for i in range(0, len(ids), BATCH):
+            body = {"inputs": [{"id": x, "properties": {prop: to_value}} for x in ids[i:i + BATCH]]}
+            self._json(f"move {obj} {prop}", api.update, obj, body)
+        return len(ids)
+
+    # -- applying ---------------------------------------------------------------------------
+    def apply_change(self, change: Change, live: LiveState) -> None:
+        errors: list[str] = []
+        self.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
+        if errors:
+            raise ProviderError(errors[0])
+
+    def apply_changes(self, changes: list[Change], live: LiveState, report: Report) -> None:
+        """Apply one wave of same-type changes; report each change's outcome (None = done)."""
+        from providers.hubspot.write import Writer
+
+        Writer(self, live).apply(changes, report)
+
+    # -- locking ----------------------------------------------------------------------------
+    def acquire_lock(self, holder: dict[str, Any]) -> None:
+        info = {k: holder.get(k) for k in ("id", "user", "environment")}
+        import socket
+        import time
+
+        info.update({"host": socket.gethostname(), "pid": os.getpid(), "since": int(time.time())})
+        api = self.client.crm.properties.groups_api
+        try:
+            self._json("take the apply lock", api.create, "contacts",
+                       {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))})
+        except ProviderError as e:
+            if e.status != 409:
+                raise
+            held: dict[str, Any] = {}
+            try:
+                g = self._json("read the apply lock", api.get_by_name, "contacts", nz.LOCK_GROUP)
+                held = json.loads(g.get("label") or "{}")
+            except (ProviderError, ValueError):
+                pass
+            raise LockHeld("another apply holds the lock", held) from None
+
+    def _lock_holder(self) -> dict[str, Any] | None:
+        api = self.client.crm.properties.groups_api
+        try:
+            g = self._json("read the apply lock", api.get_by_name, "contacts", nz.LOCK_GROUP)
+        except ProviderError as e:
+            if e.status == 404:
+                return None
+            raise
+        try:
+            holder = json.loads(g.get("label") or "{}")
+        except ValueError:
+            holder = {}
+        return holder if isinstance(holder, dict) else {}
+
+    def release_lock(self, holder_id: str) -> None:
+        holder = self._lock_holder()
+        if holder is not None and holder.get("id") == holder_id:
+            self._call("release the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
+                       nz.LOCK_GROUP)
+
+    def break_lock(self) -> dict[str, Any] | None:
+        holder = self._lock_holder()
+        if holder is not None:
+            self._call("break the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
+                       nz.LOCK_GROUP)
+        return holder
+
+    def close(self) -> None:
+        return None
+
+
+def _at(diags: list[Diagnostic], r: Resource) -> list[Diagnostic]:
+    """Give backend diagnostics the resource's address, and its source when they have none."""
+    from dataclasses import replace
+
+    return [replace(d, address=d.address or r.address, range=d.range or r.source) for d in diags]

@@ -1,0 +1,363 @@
+"""Carrying out one wave of same-type changes against HubSpot.
+
+Property creates and archives go through the batch endpoints (one call per object and 100
+properties); everything else is one call per resource, run concurrently.  A create that fails
+without a clear answer (5xx, connection lost) is checked by reading before it is tried again,
+so a retry never makes a duplicate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from compiler.plan import Change
+from providers.base import LiveState, ProviderError
+from providers.hubspot import normalize as nz
+
+if TYPE_CHECKING:
+    from providers.hubspot.provider import HubSpotProvider
+
+Report = Callable[[Change, str | None], None]
+CREATE_ATTEMPTS = 3
+
+
+def property_body(name: str, a: dict[str, Any], create: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "label": a["label"],
+        "description": a.get("description") or "",
+        "groupName": a["group"],
+        "type": a["type"],
+        "fieldType": a["field_type"],
+        "options": [{"label": o["label"], "value": o["value"], "displayOrder": o["display_order"],
+                     "hidden": bool(o.get("hidden", False))} for o in a.get("options") or []],
+    }
+    if a.get("formula"):
+        body["calculationFormula"] = a["formula"]
+    if create:
+        body["name"] = name
+    return body
+
+
+class Writer:
+    def __init__(self, provider: HubSpotProvider, live: LiveState) -> None:
+        self.p = provider
+        self.live = live
+        self.crm = provider.client.crm
+
+    # -- dispatch ----------------------------------------------------------------------------
+    def apply(self, changes: list[Change], report: Report) -> None:
+        if not changes:
+            return
+        rtype = changes[0].resource.type
+        if rtype == "property":
+            creates = [c for c in changes if c.action == "create"]
+            deletes = [c for c in changes if c.action == "delete"]
+            others = [c for c in changes if c.action not in ("create", "delete")]
+            if deletes:
+                self._batched(deletes, self._archive_properties, report)
+            if creates:
+                self._batched(creates, self._create_properties, report)
+            self._each(others, report)
+            return
+        self._each(changes, report)
+
+    def _each(self, changes: list[Change], report: Report) -> None:
+        def run(c: Change) -> None:
+            try:
+                self._one(c)
+                report(c, None)
+            except ProviderError as e:
+                report(c, e.message)
+
+        self.p._parallel([lambda c=c: run(c) for c in changes])
+
+    def _batched(self, changes: list[Change], fn: Callable[[str, list[Change]], dict[str, str | None]],
+                 report: Report) -> None:
+        by_obj: dict[str, list[Change]] = defaultdict(list)
+        for c in changes:
+            by_obj[str(c.resource.object)].append(c)
+        jobs = []
+        for obj, cs in by_obj.items():
+            for i in range(0, len(cs), 100):
+                chunk = cs[i:i + 100]
+                jobs.append(lambda obj=obj, chunk=chunk: (chunk, fn(obj, chunk)))
+        for chunk, results in self.p._parallel(jobs):
+            for c in chunk:
+                report(c, results.get(c.resource.name))
+
+    # -- properties --------------------------------------------------------------------------
+    def _create_properties(self, obj: str, chunk: list[Change]) -> dict[str, str | None]:
+        pending = {c.resource.name: c for c in chunk}
+        results: dict[str, str | None] = {}
+        api = self.crm.properties.batch_api
+        for attempt in range(CREATE_ATTEMPTS):
+            inputs = [property_body(n, c.resource.attributes, True) for n, c in pending.items()]
+            try:
+                data = self.p._json(f"create {obj} properties", api.create, obj, {"inputs": inputs}) or {}
+            except ProviderError as e:
+                if e.status is not None and e.status < 500:
+                    return {**results, **{n: e.message for n in pending}}
+                data = {}
+                last = e.message
+            else:
+                last = ""
+                for r in data.get("results") or []:
+                    if r.get("name") in pending:
+                        results[r["name"]] = None
+                        pending.pop(r["name"])
+                for err in data.get("errors") or []:
+                    names = [n for n in pending if n in str(err.get("message", "")) or
+                             n in str(err.get("context", {}))]
+                    for n in names:
+                        if "exist" in str(err.get("message", "")).lower():
+                            continue  # created by an earlier attempt: verified by the read below
+                        results[n] = str(err.get("message") or "create failed")
+                        pending.pop(n)
+            if not pending:
+                return results
+            # never retry blindly: read which of the pending ones exist now
+            existing = self._existing_properties(obj, list(pending))
+            for n in existing:
+                results[n] = None
+                pending.pop(n)
+            if not pending:
+                return results
+            time.sleep(0.2 * (attempt + 1))
+        return {**results, **{n: f"create did not complete after {CREATE_ATTEMPTS} attempts {last}".strip()
+                              for n in pending}}
+
+    def _existing_properties(self, obj: str, names: list[str]) -> set[str]:
+        data = self.p._json(f"read {obj} properties", self.crm.properties.batch_api.read, obj,
+                            {"archived": False, "inputs": [{"name": n} for n in names]}) or {}
+        return {r["name"] for r in data.get("results") or [] if not r.get("archived")}
+
+    def _archive_properties(self, obj: str, chunk: list[Change]) -> dict[str, str | None]:
+        body = {"inputs": [{"name": c.resource.name} for c in chunk]}
+        try:
+            self.p._call(f"archive {obj} properties", self.crm.properties.batch_api.archive, obj, body)
+        except ProviderError as e:
+            return {c.resource.name: e.message for c in chunk}
+        return {c.resource.name: None for c in chunk}
+
+    # -- single resources -------------------------------------------------------------------
+    def _one(self, c: Change) -> None:
+        r = c.resource
+        fn = getattr(self, f"_{r.type}_{'create' if c.action == 'replace' else c.action}")
+        if c.action == "replace":
+            getattr(self, f"_{r.type}_delete")(c)
+        fn(c)
+
+    def _verified_create(self, what: str, create: Callable[[], Any], exists: Callable[[], bool]) -> None:
+        """Create; on an unclear failure, read first and retry only when the object is still missing."""
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                create()
+                return
+            except ProviderError as e:
+                if e.status == 409 and exists():
+                    return
+                if e.status is not None and e.status < 500 and e.status != 429:
+                    raise
+                if exists():
+                    return
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+    def _property_update(self, c: Change) -> None:
+        r = c.resource
+        assert c.after is not None
+        self.p._json(f"update {r.address}", self.crm.properties.core_api.update, r.object, r.name,
+                     property_body(r.name, c.after.attributes, False))
+
+    def _property_create(self, c: Change) -> None:
+        r = c.resource
+        api = self.crm.properties.core_api
+        self._verified_create(
+            f"create {r.address}",
+            lambda: self.p._json(f"create {r.address}", api.create, r.object,
+                                 property_body(r.name, r.attributes, True)),
+            lambda: bool(self._existing_properties(str(r.object), [r.name])))
+
+    def _property_delete(self, c: Change) -> None:
+        r = c.resource
+        self.p._call(f"archive {r.address}", self.crm.properties.core_api.archive, r.object, r.name)
+
+    def _property_group_create(self, c: Change) -> None:
+        r = c.resource
+        api = self.crm.properties.groups_api
+
+        def exists() -> bool:
+            try:
+                self.p._json(f"read {r.address}", api.get_by_name, r.object, r.name)
+                return True
+            except ProviderError as e:
+                if e.status == 404:
+                    return False
+                raise
+
+        self._verified_create(f"create {r.address}", lambda: self.p._json(
+            f"create {r.address}", api.create, r.object, {"name": r.name, "label": r.attributes["label"]}), exists)
+
+    def _property_group_update(self, c: Change) -> None:
+        r = c.resource
+        assert c.after is not None
+        self.p._json(f"update {r.address}", self.crm.properties.groups_api.update, r.object, r.name,
+                     {"label": c.after.attributes["label"]})
+
+    def _property_group_delete(self, c: Change) -> None:
+        r = c.resource
+        self.p._call(f"delete {r.address}", self.crm.properties.groups_api.archive, r.object, r.name)
+
+    # -- pipelines ------------------------------------------------------------------------------
+    def _pipeline_body(self, r: Any, with_id: bool) -> dict[str, Any]:
+        a = r.attributes
+        body: dict[str, Any] = {"label": a["label"], "displayOrder": a["display_order"],
+                                "stages": [nz.stage_input(s) for s in a["stages"]]}
+        if with_id:
+            body["pipelineId"] = r.name
+        return body
+
+    def _pipeline_create(self, c: Change) -> None:
+        r = c.resource
+        api = self.crm.pipelines.pipelines_api
+
+        def exists() -> bool:
+            try:
+                self.p._json(f"read {r.address}", api.get_by_id, r.object, r.name)
+                return True
+            except ProviderError as e:
+                if e.status == 404:
+                    return False
+                raise
+
+        self._verified_create(f"create {r.address}", lambda: self.p._json(
+            f"create {r.address}", api.create, r.object, self._pipeline_body(r, True)), exists)
+
+    def _pipeline_update(self, c: Change) -> None:
+        r = c.resource
+        assert c.after is not None
+        self.p._json(f"update {r.address}", self.crm.pipelines.pipelines_api.replace, r.object, r.name,
+                     self._pipeline_body(c.after, False), validate_deal_stage_usages_before_delete=True,
+                     validate_references_before_delete=True)
+
+    def _pipeline_delete(self, c: Change) -> None:
+        r = c.resource
+        self.p._call(f"delete {r.address}", self.crm.pipelines.pipelines_api.archive, r.object, r.name,
+                     validate_deal_stage_usages_before_delete=True, validate_references_before_delete=True)
+
+    # -- lists ------------------------------------------------------------------------------
+    def _filter_branch(self, r: Any) -> dict[str, Any]:
+        from compiler.backends.hubspot_filters import condition_to_filter_branch
+        from compiler.conditions.ast import from_data
+
+        fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]),
+                                               self.p._type_lookup(str(r.object), []))
+        if fb is None:
+            raise ProviderError(f"{r.address}: {diags[0].summary if diags else 'cannot express the filter'}")
+        return fb
+
+    def _list_id(self, name: str) -> str:
+        lid = self.p._list_ids.get(name)
+        if lid is None:
+            for x in self.live.resources:
+                if x.type == "list" and x.name == name and x.live_id:
+                    return x.live_id
+            raise ProviderError(f"list {name} not found in the portal")
+        return lid
+
+    def _list_create(self, c: Change) -> None:
+        r = c.resource
+        api = self.crm.lists.lists_api
+        body = {"name": r.name, "objectTypeId": nz.OBJECT_TYPE_IDS[str(r.object)],
+                "processingType": r.attributes.get("processing") or "DYNAMIC", "filterBranch": self._filter_branch(r)}
+
+        def exists() -> bool:
+            try:
+                data = self.p._json(f"read {r.address}", api.get_by_name, r.name, nz.OBJECT_TYPE_IDS[str(r.object)])
+            except ProviderError as e:
+                if e.status == 404:
+                    return False
+                raise
+            self.p._list_ids[r.name] = str((data or {}).get("list", {}).get("listId"))
+            return True
+
+        def create() -> None:
+            data = self.p._json(f"create {r.address}", api.create, body) or {}
+            self.p._list_ids[r.name] = str((data.get("list") or {}).get("listId"))
+
+        self._verified_create(f"create {r.address}", create, exists)
+
+    def _list_update(self, c: Change) -> None:
+        assert c.after is not None
+        r = c.after
+        self.p._json(f"update {r.address}", self.crm.lists.lists_api.update_list_filters, self._list_id(r.name),
+                     {"filterBranch": self._filter_branch(r)})
+
+    def _list_delete(self, c: Change) -> None:
+        r = c.resource
+        self.p._call(f"delete {r.address}", self.crm.lists.lists_api.remove, self._list_id(r.name))
+
+    # -- workflows --------------------------------------------------------------------------
+    def _flow_body(self, r: Any) -> dict[str, Any]:
+        from compiler.backends.hubspot_flows import workflow_to_flow
+
+        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object), []))
+        errs = [d for d in diags if d.is_error]
+        if errs:
+            raise ProviderError(f"{r.address}: {errs[0].summary}")
+        return body
+
+    def _flow_id(self, name: str) -> str:
+        fid = self.p._flow_ids.get(name)
+        if fid is None:
+            for x in self.live.resources:
+                if x.type == "workflow" and x.name == name and x.live_id:
+                    return x.live_id
+            raise ProviderError(f"workflow {name} not found in the portal")
+        return fid
+
+    def _find_flow(self, name: str) -> str | None:
+        after: str | None = None
+        while True:
+            qs: dict[str, Any] = {"limit": 100}
+            if after:
+                qs["after"] = after
+            page = self.p._raw("list workflows", "GET", "/automation/v4/flows", qs=qs) or {}
+            for f in page.get("results") or []:
+                if f.get("name") == name:
+                    return str(f["id"])
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return None
+
+    def _workflow_create(self, c: Change) -> None:
+        r = c.resource
+        body = self._flow_body(r)
+
+        def create() -> None:
+            data = self.p._raw(f"create {r.address}", "POST", "/automation/v4/flows", body=body) or {}
+            self.p._flow_ids[r.name] = str(data.get("id"))
+
+        def exists() -> bool:
+            fid = self._find_flow(r.name)
+            if fid:
+                self.p._flow_ids[r.name] = fid
+            return fid is not None
+
+        self._verified_create(f"create {r.address}", create, exists)
+
+    def _workflow_update(self, c: Change) -> None:
+        assert c.after is not None
+        r = c.after
+        fid = self._flow_id(r.name)
+        current = self.p._raw(f"read {r.address}", "GET", f"/automation/v4/flows/{fid}") or {}
+        body = {**self._flow_body(r), "revisionId": current.get("revisionId")}
+        self.p._raw(f"update {r.address}", "PUT", f"/automation/v4/flows/{fid}", body=body)
+
+    def _workflow_delete(self, c: Change) -> None:
+        r = c.resource
+        self.p._raw(f"delete {r.address}", "DELETE", f"/automation/v4/flows/{self._flow_id(r.name)}")
