@@ -70,16 +70,21 @@ def _where(d: Diagnostic) -> str:
     return f"`{d.range}` " if d.range is not None else ""
 
 
-def _failure_lines(diags: tuple[Diagnostic, ...] | list[Diagnostic], indent: str = "  ") -> list[str]:
+def _failure_lines(diags: tuple[Diagnostic, ...] | list[Diagnostic], indent: str = "  ",
+                   show_code: bool = False) -> list[str]:
+    """One bullet per diagnostic; a hint is shown once for a run of failures sharing it."""
     out: list[str] = []
-    for d in diags[:MAX_FAILURES_LISTED]:
-        out.append(f"{indent}- {_where(d)}{_text(d.summary)}")
+    shown = list(diags[:MAX_FAILURES_LISTED])
+    for i, d in enumerate(shown):
+        code = f"**{d.code}** {d.severity.value}: " if show_code else ""
+        out.append(f"{indent}- {_where(d)}{code}{_text(d.summary)}")
         for note in d.notes:
             out.append(f"{indent}  <br>{_text(note)}")
-        if d.hint:
+        nxt = shown[i + 1] if i + 1 < len(shown) else None
+        if d.hint and (nxt is None or nxt.hint != d.hint):
             out.append(f"{indent}  <br>_Fix:_ {escape(d.hint, quote=False)}")
     if len(diags) > MAX_FAILURES_LISTED:
-        out.append(f"{indent}- … and {len(diags) - MAX_FAILURES_LISTED} more (run `gtm gate` to see all)")
+        out.append(f"{indent}- … and {len(diags) - MAX_FAILURES_LISTED} more")
     return out
 
 
@@ -221,15 +226,16 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     warnings = [d for d in plan.diagnostics if not d.is_error]
     errors = [d for d in plan.diagnostics if d.is_error]
     if errors or warnings:
-        head += ["### Diagnostics", "", *_failure_lines(errors + warnings, indent=""), ""]
+        head += ["### Diagnostics", "", *_failure_lines(errors + warnings, indent="", show_code=True), ""]
     text = "\n".join(head)
     if not plan.changes:
         return _cap(text, limit, plan)
-    text += "\n### Changes\n\n"
     sections = [render_change_markdown(c) for c in plan.changes]
-    if len(text) + sum(len(s) for s in sections) <= limit:
-        return text + "".join(sections)
-    budget = limit - len(_truncation_notice(plan, 0, limit)) - len(text)
+    if len(text) + len("\n### Changes\n\n") + sum(len(s) for s in sections) <= limit:
+        return text + "\n### Changes\n\n" + "".join(sections)
+    total = len(plan.changes)
+    heading = "\n### Changes (truncated: the first {shown:,} of " + f"{total:,})\n\n"
+    budget = limit - len(_truncation_notice(plan, 0, limit)) - len(text) - len(heading.format(shown=total))
     shown = 0
     parts: list[str] = []
     for s in sections:
@@ -238,7 +244,8 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
         parts.append(s)
         budget -= len(s)
         shown += 1
-    return _cap(text + "".join(parts) + _truncation_notice(plan, shown, limit), limit, plan)
+    body = text + heading.format(shown=shown) + "".join(parts)
+    return _cap(body + _truncation_notice(plan, shown, limit), limit, plan)
 
 
 def _cap(text: str, limit: int, plan: Plan) -> str:
