@@ -41,6 +41,17 @@ def retrying_client(emulator: EmulatorServer) -> HubSpot:
     return HubSpot(access_token=TOKEN, host=emulator.base_url, base_url=emulator.base_url, retry=retry)
 
 
+@pytest.fixture
+def plain_client(emulator: EmulatorServer) -> HubSpot:
+    """The official client with urllib3 retries off, so a single 429 is seen as such.
+
+    (Without ``retry``, urllib3's default ``Retry(3)`` already retries a 429 that carries
+    ``Retry-After`` on idempotent methods.)
+    """
+    no_retry = Retry(total=0, respect_retry_after_header=False, raise_on_status=False)
+    return HubSpot(access_token=TOKEN, host=emulator.base_url, base_url=emulator.base_url, retry=no_retry)
+
+
 def body_of(exc: Any) -> dict[str, Any]:
     """The parsed JSON body of a client ``ApiException``."""
     raw = exc.body.decode() if isinstance(exc.body, bytes) else exc.body

@@ -35,7 +35,10 @@ def test_doc_example_nested_conditional_with_guards() -> None:
         "then true else false else ''"
     )
     expr = parse(text)
-    assert evaluate(expr, {"hs_latest_sequence_enrolled_date": "1", "hs_sequences_actively_enrolled_count": "2"}) is True
+    assert (
+        evaluate(expr, {"hs_latest_sequence_enrolled_date": "1", "hs_sequences_actively_enrolled_count": "2"})
+        is True
+    )
     assert evaluate(expr, {"hs_latest_sequence_enrolled_date": "1"}) is False
     assert evaluate(expr, {}) == ""
 
@@ -43,7 +46,13 @@ def test_doc_example_nested_conditional_with_guards() -> None:
 def test_doc_example_operators_and_implicit_multiplication() -> None:
     assert ev("(a + b - 100c * 150.652) = 150-230b", {"a": "0", "b": "0", "c": "0"}) is False
     assert ev("10property1", {"property1": "3"}) == 30
-    assert ev("property1 * (100 - property2/(50 - property3))", {"property1": "2", "property2": "40", "property3": "30"}) == 196
+    assert (
+        ev(
+            "property1 * (100 - property2/(50 - property3))",
+            {"property1": "2", "property2": "40", "property3": "30"},
+        )
+        == 196
+    )
     assert ev("a + b - 100.2c * 150 equals 150 - 230", {"a": "1", "b": "1", "c": "0"}) is False
     assert ev("string(property1) != 'test_string'", {"property1": "x"}) is True
     assert ev("not (bool(a) and bool(c))", {"a": "true", "c": "false"}) is True
@@ -67,7 +76,9 @@ def test_keywords_are_case_insensitive_but_strings_are_not() -> None:
 
 
 def test_elseif_chain_and_endif() -> None:
-    text = 'if coalesce(flag, 0) = 1 then "D" elseif score >= 70 then "A" elseif score >= 40 then "B" else "C"'
+    text = (
+        'if coalesce(flag, 0) = 1 then "D" elseif score >= 70 then "A" elseif score >= 40 then "B" else "C"'
+    )
     expr = parse(text)
     assert evaluate(expr, {"flag": "1", "score": "90"}) == "D"
     assert evaluate(expr, {"score": "90"}) == "A"

@@ -66,7 +66,9 @@ def test_missing_scope_is_403_naming_the_scope(emulator: EmulatorServer, client:
     assert body["errors"][0]["context"]["requiredGranularScopes"] == ["crm.schemas.companies.read"]
     with pytest.raises(ForbiddenException) as info:
         client.crm.properties.groups_api.create("contacts", {"name": "g1", "label": "G"})
-    assert body_of(info.value)["errors"][0]["context"]["requiredGranularScopes"] == ["crm.schemas.contacts.write"]
+    assert body_of(info.value)["errors"][0]["context"]["requiredGranularScopes"] == [
+        "crm.schemas.contacts.write"
+    ]
     assert call(client, "GET", "/automation/v4/flows").status_code == 403
     emulator.configure(granted_scopes=None)
     assert call(client, "GET", "/automation/v4/flows").status_code == 200
@@ -107,7 +109,9 @@ def test_trailing_slash_and_object_ids_are_equivalent(client: HubSpot) -> None:
     by_id = call(client, "GET", "/crm/v3/properties/0-1").json()
     assert plain == slashed == by_id
     # the client itself posts lists to /crm/v3/lists/ (trailing slash)
-    created = client.crm.lists.lists_api.create({"name": "Slash", "objectTypeId": "0-1", "processingType": "MANUAL"})
+    created = client.crm.lists.lists_api.create(
+        {"name": "Slash", "objectTypeId": "0-1", "processingType": "MANUAL"}
+    )
     assert created.list.name == "Slash"
 
 
