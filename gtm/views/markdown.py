@@ -203,6 +203,20 @@ def render_change_markdown(c: Change) -> str:
     return "\n".join(out) + "\n"
 
 
+def _grouped_sections(plan: Plan) -> list[str]:
+    """Detail sections grouped by business object (in reading order), each group under a heading."""
+    groups: dict[str, list[Change]] = {}
+    for c in plan.changes:
+        groups.setdefault(c.origin, []).append(c)
+    order = [o for o, _ in ORIGINS if o in groups] + sorted(o for o in groups if o not in _ORIGIN_NAMES)
+    out: list[str] = []
+    for o in order:
+        for i, c in enumerate(groups[o]):
+            head = f"#### {_text(origin_name(o))}\n\n" if i == 0 else ""
+            out.append(head + render_change_markdown(c))
+    return out
+
+
 def _truncation_notice(plan: Plan, shown: int, limit: int) -> str:
     total = len(plan.changes)
     left = total - shown
@@ -230,7 +244,7 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     text = "\n".join(head)
     if not plan.changes:
         return _cap(text, limit, plan)
-    sections = [render_change_markdown(c) for c in plan.changes]
+    sections = _grouped_sections(plan)
     if len(text) + len("\n### Changes\n\n") + sum(len(s) for s in sections) <= limit:
         return text + "\n### Changes\n\n" + "".join(sections)
     total = len(plan.changes)
