@@ -1,0 +1,466 @@
+"""Core conditions ⇄ HubSpot list filters (``filterBranch`` JSON).
+
+Public API
+----------
+* :func:`condition_to_filter_branch` ``(cond, types) -> (filterBranch | None, diagnostics)``
+* :func:`filter_branch_to_condition` ``(filterBranch) -> Condition`` (inverse; reads live lists)
+* :func:`normalize_filter_branch` ``(filterBranch) -> dict`` (HubSpot's server-side defaults,
+  stable order: compare live with desired after normalising both)
+
+Shape.  The condition is put in disjunctive normal form: ``not`` is pushed to the leaves (De
+Morgan), ``all`` distributes over ``any``, and the result is a root ``OR`` branch whose children
+are ``AND`` branches of ``PROPERTY`` filters — the nesting every HubSpot example uses.  The
+expansion is capped at :data:`MAX_BRANCHES` AND-branches and :data:`MAX_FILTERS` filters;
+beyond that the compile fails with GTM501 naming the leaf whose expansion crossed the cap.
+
+Semantics (must equal :mod:`compiler.conditions.evaluate` on every record).  Every HubSpot
+property operation excludes records with no value unless ``includeObjectsWithNoValueSet`` is
+true; the evaluator makes every operator except ``known`` false on an unknown value.  So a
+positive leaf compiles with ``includeObjectsWithNoValueSet: false`` and a *negated* leaf
+compiles to the complementary operator **with** ``includeObjectsWithNoValueSet: true``:
+``not {gt: 5}`` holds on unknown values and on known values ``<= 5`` — which is
+``IS_LESS_THAN_OR_EQUAL_TO 5`` plus the no-value records, *not* plain ``lte`` (false on
+unknown).  ``not between [a, b]`` becomes ``lt a`` OR ``gt b`` (both including no-value
+records), ``between`` becomes ``gte a`` AND ``lte b``; ``known`` maps to ``ALL_PROPERTY``
+``IS_KNOWN`` / ``IS_UNKNOWN`` (negation flips it).
+
+Operations per property type (``types(name)``):
+
+=============  =====================================================================
+number         ``NUMBER``: eq ne gt gte lt lte (``value``); in → OR of IS_EQUAL_TO;
+               not_in → AND of IS_NOT_EQUAL_TO; between as above
+string,        ``STRING``: eq → IS_EQUAL_TO, ne → IS_NOT_EQUAL_TO, contains → CONTAINS,
+phone_number   not_contains → DOES_NOT_CONTAIN; ``MULTISTRING``: in → IS_EQUAL_TO
+               ``values`` (equal to any of), not_in → IS_NOT_EQUAL_TO ``values``
+enumeration    ``ENUMERATION``: eq / in → IS_ANY_OF, ne / not_in → IS_NONE_OF (``values``);
+               a multi-checkbox value ``a;b`` matches when any of its values does
+bool           ``BOOL``: eq → IS_EQUAL_TO, ne → IS_NOT_EQUAL_TO (``value`` true/false);
+               in / not_in reduce to those or to IS_KNOWN / nothing
+date, datetime only ``known`` (ISO string ordering in the evaluator ≠ HubSpot date logic)
+unknown        typed from the value: bool → BOOL, number → NUMBER, string → STRING
+=============  =====================================================================
+
+Anything else is a GTM501 error naming the leaf (with its source range when the leaf has one):
+ordering on a non-number, ``contains`` on a non-string, empty strings, string values holding
+``;`` (the evaluator splits record values on ``;``), a number compared with a string, date
+comparisons, an oversized DNF.
+
+Verified (where): operator names per operation type — HubSpot's official SDKs generated from
+its OpenAPI spec (``HubSpot/hubspot-sdk-python`` ``types/crm/public_*_property_operation.py``
+and the Ruby/PHP/TS twins): NUMBER ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, IS_GREATER_THAN,
+IS_GREATER_THAN_OR_EQUAL_TO, IS_LESS_THAN, IS_LESS_THAN_OR_EQUAL_TO`` (+ HAS_EVER…); STRING
+``IS_EQUAL_TO, IS_NOT_EQUAL_TO, CONTAINS, DOES_NOT_CONTAIN, STARTS_WITH, ENDS_WITH`` (+…);
+MULTISTRING ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, CONTAINS, …`` with ``values``; ENUMERATION
+``IS_ANY_OF, IS_NONE_OF, IS_EXACTLY, …`` with ``values``; BOOL ``IS_EQUAL_TO,
+IS_NOT_EQUAL_TO`` with a boolean ``value``; ALL_PROPERTY ``IS_KNOWN, IS_UNKNOWN``;
+``includeObjectsWithNoValueSet`` "indicates whether objects with no value set for the property
+should be included in the operation" (required on every operation).  The OR → AND nesting and
+the server defaults (``filterBranchOperator`` = type, empty arrays,
+``includeObjectsWithNoValueSet: false``) — HubSpot's list-filters guide (developers.hubspot.com,
+stored copy) and ``shared/reference/hubspot-api.md`` §5.3.  That negative operators drop
+no-value records unless ``includeObjectsWithNoValueSet`` is true is OBSERVED in third-party
+code (``DOES_NOT_CONTAIN`` "must set includeObjectsWithNoValueSet: true, or every contact with
+an empty … field drops out"; ``BOOL IS_NOT_EQUAL_TO true`` + ``true`` used for "not opted out").
+
+UNVERIFIED: that STRING/MULTISTRING comparisons are case-insensitive like the evaluator (HubSpot
+matches enumeration values against option internal names, so spec values must use the options'
+exact spelling); that MULTISTRING ``IS_EQUAL_TO`` means "equal to any of" and
+``IS_NOT_EQUAL_TO`` "equal to none of"; how HubSpot evaluates an AND branch with no filters
+(emitted only for the always-true condition ``all: []``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any as AnyT
+
+from compiler.backends import TypeLookup
+from compiler.conditions.ast import NEGATED_OP, All, Any, Condition, Leaf, Not, leaves
+from compiler.diagnostics import Diagnostic, error
+
+MAX_BRANCHES = 50
+MAX_FILTERS = 250
+
+Filter = dict[str, AnyT]
+Conj = tuple[Filter, ...]
+
+# HubSpot property type -> operation family used here
+_FAMILY: dict[str, str] = {
+    "number": "NUMBER", "string": "STRING", "phone_number": "STRING", "enumeration": "ENUMERATION",
+    "bool": "BOOL", "date": "DATE", "datetime": "DATE",
+}
+_NUMBER_OPS: dict[str, str] = {
+    "eq": "IS_EQUAL_TO", "ne": "IS_NOT_EQUAL_TO", "gt": "IS_GREATER_THAN",
+    "gte": "IS_GREATER_THAN_OR_EQUAL_TO", "lt": "IS_LESS_THAN", "lte": "IS_LESS_THAN_OR_EQUAL_TO",
+}
+_STRING_OPS: dict[str, str] = {
+    "eq": "IS_EQUAL_TO", "ne": "IS_NOT_EQUAL_TO", "contains": "CONTAINS", "not_contains": "DOES_NOT_CONTAIN",
+}
+# inverse tables: (operationType, operator) -> core op
+_INVERSE: dict[tuple[str, str], str] = {
+    **{("NUMBER", v): k for k, v in _NUMBER_OPS.items()},
+    **{("STRING", v): k for k, v in _STRING_OPS.items()},
+    ("MULTISTRING", "IS_EQUAL_TO"): "in", ("MULTISTRING", "IS_NOT_EQUAL_TO"): "not_in",
+    ("ENUMERATION", "IS_ANY_OF"): "in", ("ENUMERATION", "IS_NONE_OF"): "not_in",
+    ("BOOL", "IS_EQUAL_TO"): "eq", ("BOOL", "IS_NOT_EQUAL_TO"): "ne",
+}
+
+
+class _Inexpressible(Exception):
+    def __init__(self, leaf: Leaf, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.leaf, self.reason, self.hint = leaf, reason, hint
+
+
+class _TooLarge(Exception):
+    def __init__(self, leaf: Leaf | None, branches: int, filters: int) -> None:
+        super().__init__("too large")
+        self.leaf, self.branches, self.filters = leaf, branches, filters
+
+
+# -- building blocks -------------------------------------------------------------------------
+def property_filter(prop: str, operation_type: str, operator: str, include: bool = False,
+                    **payload: AnyT) -> Filter:
+    """One ``PROPERTY`` filter; ``payload`` is ``value=`` or ``values=`` where the operation has one."""
+    op: dict[str, AnyT] = {"operationType": operation_type, "operator": operator}
+    op.update(payload)
+    op["includeObjectsWithNoValueSet"] = include
+    return {"filterType": "PROPERTY", "property": prop, "operation": op}
+
+
+def branch(kind: str, filters: list[Filter] | None = None, branches: list[dict[str, AnyT]] | None = None
+           ) -> dict[str, AnyT]:
+    """A filter branch with all four required keys."""
+    return {"filterBranchType": kind, "filterBranchOperator": kind,
+            "filterBranches": list(branches or []), "filters": list(filters or [])}
+
+
+def _is_number(v: AnyT) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _num(v: AnyT) -> int | float:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def _family(leaf: Leaf, types: TypeLookup) -> str:
+    t = types(leaf.property)
+    if t is not None:
+        fam = _FAMILY.get(t)
+        if fam is None:
+            raise _Inexpressible(leaf, f"property type {t!r} has no list-filter mapping")
+        return fam
+    sample = leaf.value[0] if isinstance(leaf.value, list) and leaf.value else leaf.value
+    if isinstance(sample, bool):
+        return "BOOL"
+    if _is_number(sample):
+        return "NUMBER"
+    return "STRING"
+
+
+def _str_value(leaf: Leaf, v: AnyT, strip: bool) -> str:
+    if not isinstance(v, str):
+        raise _Inexpressible(leaf, f"value {v!r} is not a string", 'quote the value, e.g. "5"')
+    s = v.strip() if strip else v
+    if s == "":
+        raise _Inexpressible(leaf, "empty string value", "use {known: false} to match records with no value")
+    if strip and ";" in s:
+        raise _Inexpressible(leaf, f"value {v!r} contains ';', which separates multiple values")
+    return s
+
+
+def _values(leaf: Leaf) -> list[AnyT]:
+    if not isinstance(leaf.value, list) or not leaf.value:
+        raise _Inexpressible(leaf, f"{leaf.op} needs a non-empty list")
+    return list(leaf.value)
+
+
+def _literal(leaf: Leaf, negated: bool, types: TypeLookup) -> list[Conj]:
+    """A (possibly negated) leaf as an OR of AND-conjunctions of filters."""
+    prop, op = leaf.property, leaf.op
+    if op == "known":
+        want = bool(leaf.value) is not negated
+        return [(property_filter(prop, "ALL_PROPERTY", "IS_KNOWN" if want else "IS_UNKNOWN"),)]
+    include = negated
+    fam = _family(leaf, types)
+    if fam == "DATE":
+        raise _Inexpressible(leaf, f"{op} on a date property", "only `known` is supported on dates")
+    if op == "between":
+        lo, hi = _between(leaf)
+        if fam != "NUMBER":
+            raise _Inexpressible(leaf, "between needs a number property")
+        if negated:
+            return [(property_filter(prop, "NUMBER", "IS_LESS_THAN", True, value=lo),),
+                    (property_filter(prop, "NUMBER", "IS_GREATER_THAN", True, value=hi),)]
+        return [(property_filter(prop, "NUMBER", "IS_GREATER_THAN_OR_EQUAL_TO", value=lo),
+                 property_filter(prop, "NUMBER", "IS_LESS_THAN_OR_EQUAL_TO", value=hi))]
+    if op not in NEGATED_OP:
+        raise _Inexpressible(leaf, f"unknown operator {op!r}")
+    if negated:
+        op = NEGATED_OP[op]
+    if fam == "NUMBER":
+        return _number(leaf, op, include)
+    if fam == "STRING":
+        return _string(leaf, op, include)
+    if fam == "ENUMERATION":
+        return _enumeration(leaf, op, include)
+    return _bool(leaf, op, include)
+
+
+def _between(leaf: Leaf) -> tuple[int | float, int | float]:
+    v = leaf.value
+    if not (isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v)):
+        raise _Inexpressible(leaf, "between needs [low, high] numbers")
+    return _num(v[0]), _num(v[1])
+
+
+def _number(leaf: Leaf, op: str, include: bool) -> list[Conj]:
+    prop = leaf.property
+    if op in ("in", "not_in"):
+        vals = _values(leaf)
+        if not all(_is_number(x) for x in vals):
+            raise _Inexpressible(leaf, "a number property compared with non-numbers")
+        if op == "in":
+            return [(property_filter(prop, "NUMBER", "IS_EQUAL_TO", include, value=_num(x)),) for x in vals]
+        return [tuple(property_filter(prop, "NUMBER", "IS_NOT_EQUAL_TO", include, value=_num(x))
+                      for x in vals)]
+    if op not in _NUMBER_OPS:
+        raise _Inexpressible(leaf, f"{op} on a number property")
+    if not _is_number(leaf.value):
+        raise _Inexpressible(leaf, f"a number property compared with {leaf.value!r}",
+                             "write the value unquoted")
+    return [(property_filter(prop, "NUMBER", _NUMBER_OPS[op], include, value=_num(leaf.value)),)]
+
+
+def _string(leaf: Leaf, op: str, include: bool) -> list[Conj]:
+    prop = leaf.property
+    if op in ("in", "not_in"):
+        vals = [_str_value(leaf, x, strip=True) for x in _values(leaf)]
+        return [(property_filter(prop, "MULTISTRING", "IS_EQUAL_TO" if op == "in" else "IS_NOT_EQUAL_TO",
+                                 include, values=vals),)]
+    if op not in _STRING_OPS:
+        raise _Inexpressible(leaf, f"{op} on a string property",
+                             "ordering comparisons need a number property")
+    value = _str_value(leaf, leaf.value, strip=op in ("eq", "ne"))
+    return [(property_filter(prop, "STRING", _STRING_OPS[op], include, value=value),)]
+
+
+def _enumeration(leaf: Leaf, op: str, include: bool) -> list[Conj]:
+    prop = leaf.property
+    if op in ("eq", "ne"):
+        vals = [_str_value(leaf, leaf.value, strip=True)]
+    elif op in ("in", "not_in"):
+        vals = [_str_value(leaf, x, strip=True) for x in _values(leaf)]
+    else:
+        raise _Inexpressible(leaf, f"{op} on an enumeration property", "use eq, ne, in or not_in")
+    operator = "IS_ANY_OF" if op in ("eq", "in") else "IS_NONE_OF"
+    return [(property_filter(prop, "ENUMERATION", operator, include, values=vals),)]
+
+
+def _as_bool(leaf: Leaf, v: AnyT) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+        return v.strip().lower() == "true"
+    raise _Inexpressible(leaf, f"a bool property compared with {v!r}")
+
+
+def _bool(leaf: Leaf, op: str, include: bool) -> list[Conj]:
+    prop = leaf.property
+    if op in ("eq", "ne"):
+        operator = "IS_EQUAL_TO" if op == "eq" else "IS_NOT_EQUAL_TO"
+        return [(property_filter(prop, "BOOL", operator, include, value=_as_bool(leaf, leaf.value)),)]
+    if op not in ("in", "not_in"):
+        raise _Inexpressible(leaf, f"{op} on a bool property")
+    listed = {_as_bool(leaf, x) for x in _values(leaf)}
+    allowed = listed if op == "in" else {True, False} - listed
+    if len(allowed) == 2:
+        hits: list[Conj] = [(property_filter(prop, "ALL_PROPERTY", "IS_KNOWN"),)]
+    else:
+        hits = [(property_filter(prop, "BOOL", "IS_EQUAL_TO", value=v),) for v in sorted(allowed)]
+    if include:  # negated leaf: records with no value match as well
+        hits.append((property_filter(prop, "ALL_PROPERTY", "IS_UNKNOWN"),))
+    return hits
+
+
+# -- DNF ---------------------------------------------------------------------------------------
+def _key(f: Filter) -> str:
+    return json.dumps(f, sort_keys=True, default=str)
+
+
+def _conj(filters: tuple[Filter, ...]) -> Conj:
+    seen: dict[str, Filter] = {}
+    for f in filters:
+        seen.setdefault(_key(f), f)
+    return tuple(seen.values())
+
+
+def _dedupe(dnf: list[Conj]) -> list[Conj]:
+    seen: dict[tuple[str, ...], Conj] = {}
+    for c in dnf:
+        seen.setdefault(tuple(sorted(_key(f) for f in c)), c)
+    return list(seen.values())
+
+
+def _check(dnf: list[Conj], node: Condition) -> None:
+    n_filters = sum(len(c) for c in dnf)
+    if len(dnf) > MAX_BRANCHES or n_filters > MAX_FILTERS:
+        raise _TooLarge(next(leaves(node), None), len(dnf), n_filters)
+
+
+def _dnf(c: Condition, negated: bool, types: TypeLookup) -> list[Conj]:
+    if isinstance(c, Leaf):
+        return _literal(c, negated, types)
+    if isinstance(c, Not):
+        return _dnf(c.item, not negated, types)
+    if not isinstance(c, All | Any):
+        raise TypeError(f"not a core condition: {c!r} (expand sugar first)")
+    conjunctive = isinstance(c, All) != negated
+    if conjunctive:
+        acc: list[Conj] = [()]
+        for item in c.items:
+            part = _dnf(item, negated, types)
+            acc = _dedupe([_conj(a + b) for a in acc for b in part])
+            _check(acc, item)
+        return acc
+    out: list[Conj] = []
+    for item in c.items:
+        out = _dedupe(out + _dnf(item, negated, types))
+        _check(out, item)
+    return out
+
+
+def _gtm501(leaf: Leaf, reason: str, hint: str | None = None) -> Diagnostic:
+    return error("GTM501", f"cannot express {leaf.describe()} as a HubSpot list filter: {reason}",
+                 leaf.range, hint=hint)
+
+
+def condition_to_filter_branch(cond: Condition, types: TypeLookup) -> tuple[dict[str, AnyT] | None,
+                                                                            list[Diagnostic]]:
+    """Compile a core condition to a list ``filterBranch`` (root OR of AND branches).
+
+    Returns ``(None, diagnostics)`` when some leaf cannot be expressed (one GTM501 per leaf) or
+    the DNF exceeds the caps.
+    """
+    diags: list[Diagnostic] = []
+    for leaf in leaves(cond):  # report every inexpressible leaf, not just the first
+        try:
+            _literal(leaf, False, types)
+            _literal(leaf, True, types)
+        except _Inexpressible as e:
+            diags.append(_gtm501(e.leaf, e.reason, e.hint))
+    if diags:
+        return None, diags
+    try:
+        dnf = _dnf(cond, False, types)
+    except _TooLarge as e:
+        leaf = e.leaf or Leaf("?", "known", True)
+        return None, [_gtm501(
+            leaf, f"the condition expands to {e.branches} AND-branches with {e.filters} filters "
+                  f"(HubSpot lists allow at most {MAX_BRANCHES} branches / {MAX_FILTERS} filters)",
+            "split the condition, or use an `in` list instead of several alternatives")]
+    except _Inexpressible as e:  # pragma: no cover - caught by the pre-pass
+        return None, [_gtm501(e.leaf, e.reason, e.hint)]
+    return branch("OR", branches=[branch("AND", filters=list(c)) for c in dnf]), []
+
+
+# -- inverse -------------------------------------------------------------------------------------
+def _simplify(kind: type[All] | type[Any], items: list[Condition]) -> Condition:
+    return items[0] if len(items) == 1 else kind(tuple(items))
+
+
+def _filter_to_condition(f: Filter) -> Condition:
+    if f.get("filterType", "PROPERTY") != "PROPERTY":
+        raise ValueError(f"unsupported filter type {f.get('filterType')!r}")
+    prop = str(f["property"])
+    op = f.get("operation") or {}
+    otype, operator = op.get("operationType"), op.get("operator")
+    include = bool(op.get("includeObjectsWithNoValueSet", False))
+    if otype == "ALL_PROPERTY" or operator in ("IS_KNOWN", "IS_UNKNOWN"):
+        if operator == "IS_KNOWN":
+            return All(()) if include else Leaf(prop, "known", True)
+        if operator == "IS_UNKNOWN":
+            return Leaf(prop, "known", False)
+        raise ValueError(f"unsupported ALL_PROPERTY operator {operator!r}")
+    core = _INVERSE.get((str(otype), str(operator)))
+    if core is None:
+        raise ValueError(f"unsupported operation {otype} {operator}")
+    value: AnyT
+    if "values" in op and otype in ("MULTISTRING", "ENUMERATION"):
+        vals = list(op.get("values") or [])
+        if len(vals) == 1:
+            core, value = ("eq" if core == "in" else "ne"), vals[0]
+        else:
+            value = vals
+    else:
+        value = op.get("value")
+        if otype == "NUMBER" and _is_number(value):
+            value = _num(value)
+        elif otype == "BOOL" and isinstance(value, str):
+            value = value.strip().lower() == "true"
+    if include:
+        return Not(Leaf(prop, NEGATED_OP[core], value))
+    return Leaf(prop, core, value)
+
+
+def filter_branch_to_condition(fb: dict[str, AnyT]) -> Condition:
+    """Read a ``filterBranch`` back as a core condition (``OR``/``AND``/``NOT_ALL``/``NOT_ANY``
+    branches of ``PROPERTY`` filters).  Raises ``ValueError`` for anything else."""
+    kind = fb.get("filterBranchType")
+    parts: list[Condition] = [_filter_to_condition(f) for f in fb.get("filters") or []]
+    parts += [filter_branch_to_condition(b) for b in fb.get("filterBranches") or []]
+    if kind in ("AND", "NOT_ALL"):
+        flat: list[Condition] = []
+        for p in parts:  # flatten nested conjunctions (including the always-true All(()))
+            flat.extend(p.items if isinstance(p, All) else (p,))
+        node = _simplify(All, flat)
+        return Not(node) if kind == "NOT_ALL" else node
+    if kind in ("OR", "NOT_ANY"):
+        node = _simplify(Any, parts)
+        return Not(node) if kind == "NOT_ANY" else node
+    raise ValueError(f"unsupported filter branch type {kind!r}")
+
+
+# -- normalisation -------------------------------------------------------------------------------
+_OPERATION_KEYS = ("operationType", "operator", "value", "values", "includeObjectsWithNoValueSet")
+
+
+def _normalize_filter(f: Filter) -> Filter:
+    if f.get("filterType", "PROPERTY") != "PROPERTY" or not isinstance(f.get("operation"), dict):
+        return json.loads(json.dumps(f, sort_keys=True, default=str))
+    src = f["operation"]
+    op: dict[str, AnyT] = {k: src[k] for k in _OPERATION_KEYS if k in src}
+    op.setdefault("includeObjectsWithNoValueSet", False)
+    op["includeObjectsWithNoValueSet"] = bool(op["includeObjectsWithNoValueSet"])
+    if "values" in op:
+        op["values"] = sorted((op["values"] or []), key=lambda x: (str(type(x)), str(x)))
+    if "value" in op:
+        v = op["value"]
+        if op.get("operationType") == "NUMBER" and _is_number(v):
+            op["value"] = _num(v)
+        elif op.get("operationType") == "BOOL" and isinstance(v, str):
+            op["value"] = v.strip().lower() == "true"
+    extra = {k: v for k, v in src.items() if k not in _OPERATION_KEYS and k != "type"}
+    op.update(extra)
+    return {"filterType": "PROPERTY", "property": f.get("property"), "operation": dict(sorted(op.items()))}
+
+
+def normalize_filter_branch(fb: dict[str, AnyT]) -> dict[str, AnyT]:
+    """Fill HubSpot's defaults and order everything canonically (idempotent).
+
+    ``filterBranchOperator`` defaults to the branch type, missing arrays become ``[]``,
+    ``includeObjectsWithNoValueSet`` defaults to ``false``, ``values`` lists are sorted, and
+    filters and sub-branches are sorted (AND/OR are commutative; HubSpot may reorder them).
+    """
+    own = ("filterBranchType", "filterBranchOperator", "filters", "filterBranches")
+    out: dict[str, AnyT] = {k: v for k, v in fb.items() if k not in own}
+    kind = fb.get("filterBranchType")
+    out["filterBranchType"] = kind
+    out["filterBranchOperator"] = fb.get("filterBranchOperator") or kind
+    filters = [_normalize_filter(f) for f in fb.get("filters") or []]
+    out["filters"] = sorted(filters, key=_key)
+    subs = [normalize_filter_branch(b) for b in fb.get("filterBranches") or []]
+    out["filterBranches"] = sorted(subs, key=_key)
+    return dict(sorted(out.items()))
+
