@@ -219,6 +219,13 @@ def test_stage_crud(client: HubSpot) -> None:
     assert stages.archive("deals", "new-business", created.id) is None
     status, _ = error(lambda: stages.get_by_id("deals", "new-business", created.id))
     assert status == 404
+    restore = PipelineStagePatchInput(archived=False, metadata={"probability": "0.5"})
+    assert stages.update("deals", "new-business", created.id, restore).archived is False
+    assert stages.get_by_id("deals", "new-business", created.id).archived_at is None
+    status, _ = error(
+        lambda: stages.update("deals", "new-business", created.id, {"archived": True, "metadata": {}})
+    )
+    assert status == 400
 
 
 def test_stage_delete_honours_validate_flag_over_http(client: HubSpot) -> None:

@@ -80,12 +80,20 @@ arguments of one type; branches of an ``if`` may differ (the guide's own example
 
 Evaluation (:func:`evaluate`)
 -----------------------------
+HubSpot documents ``is_present`` and OBSERVED shows a blank term blanking a sum; the
+other blank-value rules below are this emulator's choices, picked so that a formula whose
+``is_present`` guards come first gives the same answer under any reasonable reading.
+
 * Arithmetic is decimal (34 significant digits, like Java's BigDecimal DECIMAL128).
 * A property with no value (key absent, ``None`` or ``""``) is **unevaluable**, and so is
   a value that does not fit the read: a bare name whose value is not a number, ``bool()``
-  of anything but ``true``/``false`` (case-insensitive).  A bare name of a property whose
-  ``types`` entry is ``bool`` reads ``true``/``false`` as 1/0 (HubSpot passes booleans to
-  formulas as numbers); ``date``/``datetime`` values (ISO or epoch ms) read as epoch ms.
+  of anything but ``true``/``false`` (case-insensitive).  ``types`` maps property names to
+  HubSpot property types (``number``, ``string``, ``bool``, ``enumeration``, ``date``,
+  ``datetime``...); a bare name of a ``bool`` property (or of a property missing from
+  ``types`` whose value is ``true``/``false``) reads as 1/0, because HubSpot passes
+  booleans to formulas as numbers; ``date``/``datetime`` values (ISO or epoch ms) read as
+  epoch milliseconds.  Record keys are property names; lookup falls back to a
+  case-insensitive match.
   ``string(x)`` returns the stored string unchanged, whatever the property type.
 * Unevaluable propagates through every operator and function: the result is ``None`` (the
   calculated property is blank) except where caught:
@@ -140,5 +148,9 @@ def parse(formula: str) -> Expr:
 def evaluate(
     expr: Expr, record: Mapping[str, str | None], types: Mapping[str, str] | None = None
 ) -> int | float | str | bool | None:
-    """Evaluate ``expr`` for one record of string values; ``None`` means blank."""
+    """Evaluate ``expr`` for one record of string values; ``None`` means blank.
+
+    ``evaluate`` does not type-check: run :func:`check_types` once after :func:`parse` to
+    know whether HubSpot would accept the formula at all.
+    """
     return to_python(evaluate_value(expr, record, types or {}))

@@ -58,10 +58,10 @@ def find_pipeline(state: PortalState, object_name: str, pipeline_id: str) -> dic
     return pipeline
 
 
-def find_stage(pipeline: dict[str, Any], stage_id: str) -> dict[str, Any]:
-    """A live stage of ``pipeline``, else 404."""
+def find_stage(pipeline: dict[str, Any], stage_id: str, *, archived_too: bool = False) -> dict[str, Any]:
+    """A live stage of ``pipeline`` (or an archived one when ``archived_too``), else 404."""
     for stage in pipeline["stages"]:
-        if stage["id"] == stage_id and not stage["archived"]:
+        if stage["id"] == stage_id and (archived_too or not stage["archived"]):
             return stage
     raise not_found(f"Unable to find stage {stage_id} in pipeline {pipeline['id']}")
 
@@ -116,9 +116,14 @@ def check_stage_input(raw: Any, *, allow_id: bool, partial: bool = False) -> dic
     """A stage input object with known fields (required ones unless ``partial``)."""
     if not isinstance(raw, dict):
         raise validation("Each stage must be an object")
+    allowed = (*STAGE_FIELDS, "archived") if partial else STAGE_FIELDS
     for key in raw:
-        if key not in STAGE_FIELDS or (key == "stageId" and not allow_id):
+        if key not in allowed or (key == "stageId" and not allow_id):
             raise unknown_field(key, "PipelineStageInput")
+    if raw.get("archived") is True:
+        raise validation(
+            "archived can only be set to false, to restore an archived stage; use DELETE to archive"
+        )
     required = ("metadata",) if partial else ("label", "displayOrder", "metadata")
     for key in required:
         if raw.get(key) is None:

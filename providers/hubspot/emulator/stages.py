@@ -64,14 +64,17 @@ def get_by_id(objectType: str, pipelineId: str, stageId: str) -> Response:
 def _write(objectType: str, pipelineId: str, stageId: str, *, partial: bool) -> Response:
     object_name = resolve_pipeline_object(objectType)
     pipeline = find_pipeline(portal(), object_name, pipelineId)
-    stage = find_stage(pipeline, stageId)
     model = "PipelineStagePatchInput" if partial else "PipelineStageInput"
     raw = check_stage_input(json_object(model), allow_id=False, partial=partial)
+    stage = find_stage(pipeline, stageId, archived_too=raw.get("archived") is False)
     candidate = {**stage, **{k: v for k, v in raw.items() if k != "metadata"}}
+    if raw.get("archived") is False:
+        candidate.pop("archivedAt", None)
     candidate["metadata"] = normalize_metadata(object_name, raw["metadata"])
     others = [s for s in live_stages(pipeline) if s["id"] != stageId]
     check_labels_unique([*others, candidate])
     candidate["updatedAt"] = now_iso()
+    stage.clear()
     stage.update(candidate)
     touch(pipeline)
     return respond(stage_view(stage))
