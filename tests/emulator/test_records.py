@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from hubspot.crm.objects import (
     BatchReadInputSimplePublicObjectId,
     SimplePublicObject,
 )
+
+from providers.hubspot.emulator.server import EmulatorServer
 
 from .conftest import body_of
 
@@ -196,3 +199,19 @@ def test_get_page_cursor(client: HubSpot) -> None:
             break
         after = page.paging.next.after
     assert names == [f"D{i}" for i in range(25)]
+
+
+def test_concurrent_writers_get_distinct_records(emulator: EmulatorServer, client: HubSpot) -> None:
+    def create(worker: int) -> list[str]:
+        return [
+            client.crm.objects.basic_api.create(
+                "contacts", {"properties": {"email": f"w{worker}-{i}@x.com"}}
+            ).id
+            for i in range(20)
+        ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = [record_id for batch in pool.map(create, range(8)) for record_id in batch]
+    assert len(ids) == len(set(ids)) == 160
+    assert len(emulator.state.records["contacts"]) == 160
+    assert emulator.stats()["by_status"] == {"201": 160}
