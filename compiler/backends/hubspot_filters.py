@@ -31,7 +31,8 @@ number         ``NUMBER``: eq ne gt gte lt lte (``value``); in → OR of IS_EQUA
                not_in → AND of IS_NOT_EQUAL_TO; between as above
 string,        ``STRING``: eq → IS_EQUAL_TO, ne → IS_NOT_EQUAL_TO, contains → CONTAINS,
 phone_number   not_contains → DOES_NOT_CONTAIN; ``MULTISTRING``: in → IS_EQUAL_TO
-               ``values`` (equal to any of), not_in → IS_NOT_EQUAL_TO ``values``
+               ``values`` (equal to any of), not_in → IS_NOT_EQUAL_TO ``values`` (with a
+               single value, the STRING operator instead)
 enumeration    ``ENUMERATION``: eq / in → IS_ANY_OF, ne / not_in → IS_NONE_OF (``values``);
                a multi-checkbox value ``a;b`` matches when any of its values does
 bool           ``BOOL``: eq → IS_EQUAL_TO, ne → IS_NOT_EQUAL_TO (``value`` true/false);
@@ -237,6 +238,9 @@ def _string(leaf: Leaf, op: str, include: bool) -> list[Conj]:
     prop = leaf.property
     if op in ("in", "not_in"):
         vals = [_str_value(leaf, x, strip=True) for x in _values(leaf)]
+        if len(vals) == 1:  # one value: the plain STRING operator (what it reads back as)
+            operator = "IS_EQUAL_TO" if op == "in" else "IS_NOT_EQUAL_TO"
+            return [(property_filter(prop, "STRING", operator, include, value=vals[0]),)]
         return [(property_filter(prop, "MULTISTRING", "IS_EQUAL_TO" if op == "in" else "IS_NOT_EQUAL_TO",
                                  include, values=vals),)]
     if op not in _STRING_OPS:
