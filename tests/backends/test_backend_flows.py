@@ -1,0 +1,337 @@
+"""Neutral workflows ⇄ HubSpot v4 flows: body shape, action chain, round trips (with and without
+gtm's stored metadata), server-side normalisation, the example specs' workflows."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from compiler.backends.hubspot_flows import (
+    ACTION_TYPES,
+    DIGEST_KEY,
+    SPEC_KEY,
+    flow_to_workflow_attrs,
+    normalize_flow,
+    workflow_to_flow,
+)
+from compiler.conditions.ast import from_data
+from compiler.conditions.evaluate import evaluate
+from compiler.ir import Resource
+
+from .support import Record, example, example_types, records_st, value_pools
+
+WORKFLOWS = example("workflow")
+
+
+def build(res: Resource, **kw: Any) -> tuple[dict[str, Any], list[Any]]:
+    return workflow_to_flow(res.name, res.attributes, example_types(str(res.object)), **kw)
+
+
+def as_server_returns(flow: dict[str, Any]) -> dict[str, Any]:
+    """What GET /automation/v4/flows/{id} plausibly returns for a created body: server fields
+    added, defaults filled, actions and filters in another order."""
+    live = copy.deepcopy(flow)
+    live.update(
+        {
+            "id": "1234567",
+            "revisionId": "3",
+            "createdAt": "2026-01-01T00:00:00Z",
+            "updatedAt": "2026-01-02T00:00:00Z",
+            "crmObjectCreationStatus": "COMPLETE",
+            "uuid": "0b7c-...",
+        }
+    )
+    live["actions"] = list(reversed(live["actions"]))
+    crit = live.get("enrollmentCriteria") or {}
+    fb = crit.get("listFilterBranch")
+    if fb:
+        fb["filterBranches"] = list(reversed(fb["filterBranches"]))
+        for b in fb["filterBranches"]:
+            b["filters"] = list(reversed(b["filters"]))
+            del b["filterBranchOperator"]
+    return live
+
+
+# -- shape ------------------------------------------------------------------------------------------------
+def test_contact_flow_shape() -> None:
+    attrs = {
+        "object": "contacts",
+        "description": "d",
+        "enrollment": {"property": "n1", "gte": 3},
+        "reenroll": True,
+        "goal": {"property": "d1", "known": True},
+        "actions": [
+            {"type": "delay", "duration": "2h"},
+            {"type": "set_property", "property": "hs_lead_status", "value": "OPEN"},
+            {"type": "delay", "duration": "3d"},
+        ],
+    }
+    flow, diags = workflow_to_flow("gtm-x", attrs, {"n1": "number", "d1": "datetime"}.get)
+    assert not diags
+    assert {
+        k: flow[k]
+        for k in (
+            "type",
+            "objectTypeId",
+            "flowType",
+            "isEnabled",
+            "name",
+            "description",
+            "startActionId",
+            "nextAvailableActionId",
+        )
+    } == {
+        "type": "CONTACT_FLOW",
+        "objectTypeId": "0-1",
+        "flowType": "WORKFLOW",
+        "isEnabled": False,
+        "name": "gtm-x",
+        "description": "d",
+        "startActionId": "1",
+        "nextAvailableActionId": "4",
+    }
+    assert [(a["actionId"], a["actionTypeId"], a["type"], a.get("connection")) for a in flow["actions"]] == [
+        ("1", "0-1", "SINGLE_CONNECTION", {"edgeType": "STANDARD", "nextActionId": "2"}),
+        ("2", "0-5", "SINGLE_CONNECTION", {"edgeType": "STANDARD", "nextActionId": "3"}),
+        ("3", "0-1", "SINGLE_CONNECTION", None),
+    ]
+    assert flow["actions"][0]["fields"] == {"delta": "120", "time_unit": "MINUTES"}
+    assert flow["actions"][2]["fields"] == {"delta": "3", "time_unit": "DAYS"}
+    assert flow["actions"][1]["fields"] == {
+        "property_name": "hs_lead_status",
+        "value": {"type": "STATIC_VALUE", "staticValue": "OPEN"},
+    }
+    crit = flow["enrollmentCriteria"]
+    assert crit["type"] == "LIST_BASED" and crit["shouldReEnroll"] is True
+    assert crit["listFilterBranch"]["filterBranchType"] == "OR"
+    assert flow["goalFilterBranch"]["filterBranches"][0]["filters"][0]["operation"]["operator"] == "IS_KNOWN"
+    assert flow["suppressionListIds"] == [] and flow["canEnrollFromSalesforce"] is False
+    assert set(flow["customProperties"]) == {SPEC_KEY, DIGEST_KEY}
+    assert all(isinstance(v, str) for v in flow["customProperties"].values())
+
+
+def test_platform_flow_and_object_type_ids() -> None:
+    for obj, type_id in (("companies", "0-2"), ("deals", "0-3")):
+        flow, diags = workflow_to_flow(
+            "gtm-y",
+            {
+                "object": obj,
+                "description": "",
+                "enrollment": None,
+                "reenroll": False,
+                "goal": None,
+                "actions": [],
+            },
+            lambda _: None,
+        )
+        assert not diags
+        assert (flow["type"], flow["objectTypeId"]) == ("PLATFORM_FLOW", type_id)
+        assert flow["enrollmentCriteria"] == {"type": "MANUAL", "shouldReEnroll": False}
+        assert "startActionId" not in flow and flow["nextAvailableActionId"] == "1" and flow["actions"] == []
+        assert "goalFilterBranch" not in flow and "suppressionListIds" not in flow
+
+
+def test_goal_on_a_platform_flow_is_an_error() -> None:
+    attrs = {
+        "object": "deals",
+        "description": "",
+        "enrollment": None,
+        "reenroll": False,
+        "goal": {"property": "notes_last_contacted", "known": True},
+        "actions": [],
+    }
+    flow, diags = workflow_to_flow("gtm-sla-deals", attrs, lambda _: None)
+    assert [(d.code, d.is_error) for d in diags] == [("GTM503", True)]
+    assert diags[0].address == "workflow.gtm-sla-deals" and "goalFilterBranch" not in flow
+
+
+def test_enrollment_errors_are_reported_with_the_address() -> None:
+    attrs = {
+        "object": "contacts",
+        "description": "",
+        "enrollment": {"property": "s1", "gt": "x"},
+        "reenroll": False,
+        "goal": None,
+        "actions": [],
+    }
+    flow, diags = workflow_to_flow("gtm-bad", attrs, {"s1": "string"}.get)
+    assert [d.code for d in diags] == ["GTM501"] and diags[0].address == "workflow.gtm-bad"
+    assert "enrollmentCriteria" not in flow
+
+
+def test_every_action_type_and_the_resolver() -> None:
+    refs = {("email", "welcome"): "5551", ("assignee", "sales"): "77", ("recipient", "owner_manager"): "88"}
+    attrs = {
+        "object": "companies",
+        "description": "",
+        "enrollment": None,
+        "reenroll": False,
+        "goal": None,
+        "actions": [
+            {"type": "send_email", "email": "welcome", "ask": "read"},
+            {"type": "create_task", "title": "Call", "assign_to": "sales", "due_in": "4h"},
+            {"type": "create_task", "title": "Own", "assign_to": "owner", "due_in": "2d"},
+            {"type": "notify", "recipient": "owner_manager", "message": "late"},
+            {"type": "notify", "recipient": "owner", "message": "late"},
+            {"type": "set_property", "property": "flag", "value": True},
+            {"type": "copy_property", "property": "gtm_tier", "to_object": "contacts"},
+            {"type": "hubspot", "action_type_id": "0-99", "fields": {"x": "1"}},
+        ],
+    }
+    flow, diags = workflow_to_flow(
+        "gtm-all", attrs, lambda _: None, resolve=lambda kind, key: refs.get((kind, key))
+    )
+    assert not diags
+    f = [a["fields"] for a in flow["actions"]]
+    assert [a["actionTypeId"] for a in flow["actions"]] == [
+        "0-4",
+        "0-3",
+        "0-3",
+        "0-8",
+        "0-8",
+        "0-5",
+        "0-5",
+        "0-99",
+    ]
+    assert f[0] == {"content_id": "5551"}
+    assert f[1]["owner_assignment"] == {
+        "type": "CUSTOM",
+        "value": {"type": "STATIC_VALUE", "staticValue": "77"},
+    }
+    assert f[1]["due_time"] == {"delta": 240, "timeUnit": "MINUTES", "daysOfWeek": []}
+    assert f[1]["associations"][0]["target"]["associationTypeId"] == 192
+    assert f[2]["owner_assignment"]["value"] == {
+        "type": "OBJECT_PROPERTY",
+        "propertyName": "hubspot_owner_id",
+    }
+    assert f[2]["due_time"]["timeUnit"] == "DAYS" and f[2]["due_time"]["delta"] == 2
+    assert f[3] == {"subject": "late", "body": "late", "user_ids": ["88"]}
+    assert f[4] == {"subject": "late", "body": "late", "owner_properties": ["hubspot_owner_id"]}
+    assert f[5]["value"] == {"type": "STATIC_VALUE", "staticValue": "true"}
+    assert f[6] == {
+        "property_name": "gtm_tier",
+        "association": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280},
+        "value": {"type": "OBJECT_PROPERTY", "propertyName": "gtm_tier"},
+    }
+    assert flow_to_workflow_attrs(flow) == attrs
+    stripped = dict(flow, customProperties={})
+    back = flow_to_workflow_attrs(stripped)["actions"]
+    assert back[0] == {"type": "send_email", "email": "hubspot-email-5551", "ask": None}
+    assert back[1]["assign_to"] == "hubspot-owner-77" and back[1]["due_in"] == "4h"
+    assert back[3]["recipient"] == "hubspot-user-88"
+    assert back[5:] == [
+        {"type": "set_property", "property": "flag", "value": "true"},
+        {"type": "copy_property", "property": "gtm_tier", "to_object": "contacts"},
+        {"type": "hubspot", "action_type_id": "0-99", "fields": {"x": "1"}},
+    ]
+
+
+def test_unmapped_references_warn_and_fall_back() -> None:
+    attrs = {
+        "object": "contacts",
+        "description": "",
+        "enrollment": None,
+        "reenroll": False,
+        "goal": None,
+        "actions": [
+            {"type": "send_email", "email": "welcome", "ask": "read"},
+            {"type": "create_task", "title": "t", "assign_to": "sdr", "due_in": "1d"},
+            {"type": "notify", "recipient": "team", "message": "m"},
+        ],
+    }
+    flow, diags = workflow_to_flow("gtm-w", attrs, lambda _: None)
+    assert [(d.code, d.severity.value) for d in diags] == [("GTM503", "warning")] * 3
+    assert flow["actions"][0]["fields"]["content_id"] == "gtm-email:welcome"
+    assert flow["actions"][1]["fields"]["owner_assignment"]["value"]["propertyName"] == "hubspot_owner_id"
+    assert flow["actions"][2]["fields"]["owner_properties"] == ["hubspot_owner_id"]
+    assert flow_to_workflow_attrs(flow) == attrs
+
+
+def test_unknown_actions_and_bad_copies_are_errors() -> None:
+    attrs = {
+        "object": "contacts",
+        "description": "",
+        "enrollment": None,
+        "reenroll": False,
+        "goal": None,
+        "actions": [
+            {"type": "sms", "text": "hi"},
+            {"type": "copy_property", "property": "p", "to_object": "tickets"},
+            {"type": "delay", "duration": "soon"},
+        ],
+    }
+    flow, diags = workflow_to_flow("gtm-e", attrs, lambda _: None)
+    assert [(d.code, d.is_error) for d in diags] == [("GTM503", True)] * 3
+    assert flow["actions"] == []
+
+
+def test_action_types_table_is_complete() -> None:
+    assert set(ACTION_TYPES) == {
+        "delay",
+        "send_email",
+        "create_task",
+        "notify",
+        "set_property",
+        "copy_property",
+    }
+    assert all(prov.split(":")[0] in ("DOC", "OBSERVED") for _, prov in ACTION_TYPES.values())
+
+
+# -- normalisation ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("res", WORKFLOWS, ids=lambda r: r.name)
+def test_normalize_drops_server_fields_and_is_idempotent(res: Resource) -> None:
+    flow, _ = build(res)
+    live = as_server_returns(flow)
+    n = normalize_flow(live)
+    assert not {"id", "revisionId", "createdAt", "updatedAt", "crmObjectCreationStatus", "uuid"} & set(n)
+    assert n == normalize_flow(flow) == normalize_flow(n)
+
+
+# -- round trips ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("res", WORKFLOWS, ids=lambda r: r.name)
+def test_example_workflows_round_trip(res: Resource) -> None:
+    flow, diags = build(res)
+    assert not [d for d in diags if d.is_error]
+    assert flow["isEnabled"] is False
+    assert flow_to_workflow_attrs(flow) == res.attributes
+    assert flow_to_workflow_attrs(as_server_returns(flow)) == res.attributes
+    json.dumps(flow)  # plain JSON
+
+
+@pytest.mark.parametrize("res", WORKFLOWS, ids=lambda r: r.name)
+def test_edited_flow_reads_back_from_hubspot_fields(res: Resource) -> None:
+    """Someone changes the flow in HubSpot: the stored metadata no longer applies."""
+    flow, _ = build(res)
+    live = as_server_returns(flow)
+    live["enrollmentCriteria"]["shouldReEnroll"] = not live["enrollmentCriteria"]["shouldReEnroll"]
+    live["actions"] = live["actions"][1:] if len(live["actions"]) > 1 else live["actions"]
+    attrs = flow_to_workflow_attrs(live)
+    assert attrs["reenroll"] is not res.attributes["reenroll"]
+    if len(flow["actions"]) > 1:
+        assert attrs["actions"] != res.attributes["actions"]
+
+
+@pytest.mark.parametrize("res", WORKFLOWS, ids=lambda r: r.name)
+def test_without_metadata_conditions_keep_their_meaning(res: Resource) -> None:
+    flow, _ = build(res)
+    attrs = flow_to_workflow_attrs(dict(as_server_returns(flow), customProperties={}))
+    assert {k: attrs[k] for k in ("object", "description", "reenroll")} == {
+        k: res.attributes[k] for k in ("object", "description", "reenroll")
+    }
+    assert [a["type"] for a in attrs["actions"]] == [a["type"] for a in res.attributes["actions"]]
+    pairs = [(res.attributes[k], attrs[k]) for k in ("enrollment", "goal") if res.attributes[k] is not None]
+    types = example_types(str(res.object))
+    table, pools = value_pools([from_data(a) for a, _ in pairs], types, lambda _name: ["x", "y"])
+
+    @settings(max_examples=200, deadline=None)
+    @given(rec=records_st(table, pools))
+    def check(rec: Record) -> None:
+        for want, got in pairs:
+            assert evaluate(from_data(got), rec) == evaluate(from_data(want), rec)
+
+    if pairs:
+        check()
