@@ -110,6 +110,8 @@ def diff_resources(desired: Iterable[Resource], live: Iterable[Resource], is_own
         if cur is None:
             changes.append(Change("create", None, d))
             continue
+        if cur.attributes == d.attributes:
+            continue
         attrs = attribute_changes(cur.attributes, d.attributes, d.type)
         if not attrs:
             continue

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
@@ -75,8 +75,13 @@ class LoadResult:
 
 
 def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = False
+    """A safe YAML 1.2 loader; uses the C parser (ruamel.yaml.clib) when it is installed."""
+    try:
+        import _ruamel_yaml  # noqa: F401
+
+        y = YAML(typ="safe", pure=False)
+    except ImportError:  # pragma: no cover - the pure-Python parser gives the same results, slower
+        y = YAML(typ="safe", pure=True)
     return y
 
 
@@ -219,77 +224,84 @@ def _yaml_error(display: str, e: MarkedYAMLError) -> Diagnostic:
     return error("GTM001", summary, _mark_range(display, mark), notes=notes)
 
 
-_TOKEN_END = re.compile(r"\s+#|,\s|[,\]}]|$")
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _value_end(line_text: str | None, col0: int) -> int | None:
-    if line_text is None or col0 >= len(line_text):
-        return None
-    rest = line_text[col0:]
-    if rest[:1] in ("'", '"'):
-        q = rest[0]
-        i = 1
-        while i < len(rest):
-            if rest[i] == q and (q == '"' and rest[i - 1] != "\\" or q == "'"):
-                return col0 + i + 1
-            i += 1
-        return col0 + len(rest.rstrip())
-    if rest[:1] in ("{", "[", "|", ">"):
-        return col0 + 1
-    m = _TOKEN_END.search(rest)
-    end = m.start() if m else len(rest)
-    return col0 + max(len(rest[:end].rstrip()), 1)
+class _Duplicate(Exception):
+    def __init__(self, key: Any, node: Node, first: Node) -> None:
+        super().__init__(str(key))
+        self.key = key
+        self.node = node
+        self.first = first
 
 
 class _Converter:
-    def __init__(self, doc: Document, lines: list[str]) -> None:
+    """Composed YAML nodes → plain data, recording the range of every key and value."""
+
+    def __init__(self, doc: Document, constructor: Any) -> None:
         self.doc = doc
-        self.lines = lines
+        self.constructor = constructor
         self.nodes = 0
 
-    def rng(self, line0: int, col0: int, scalar: bool) -> SourceRange:
-        end = None
-        if scalar and 0 <= line0 < len(self.lines):
-            end = _value_end(self.lines[line0], col0)
-        return SourceRange(self.doc.file, line0 + 1, col0 + 1,
-                           line0 + 1 if end is not None else None,
-                           end + 1 if end is not None else None)
+    def rng(self, node: Node) -> SourceRange:
+        sm, em = node.start_mark, node.end_mark
+        if isinstance(node, ScalarNode) and em is not None and em.line == sm.line:
+            return SourceRange(self.doc.file, sm.line + 1, sm.column + 1, em.line + 1, max(em.column, sm.column + 1) + 1)
+        return SourceRange(self.doc.file, sm.line + 1, sm.column + 1)
 
-    def convert(self, node: Any, path: Path_, depth: int) -> Any:
+    def convert(self, node: Node, path: Path_, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise _TooBig
-        if isinstance(node, CommentedMap):
+        if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
-            for k, v in node.items():
-                key = self.scalar(k)
+            firsts: dict[Any, Node] = {}
+            for knode, vnode in self._pairs(node):
+                key = self.scalar(knode) if isinstance(knode, ScalarNode) else str(self.convert(knode, path, depth + 1))
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     key = str(key)
-                try:
-                    kl, kc = node.lc.key(k)
-                    self.doc.keys[(*path, key)] = self.rng(kl, kc, True)
-                    vl, vc = node.lc.value(k)
-                    self.doc.values[(*path, key)] = self.rng(
-                        vl, vc, not isinstance(v, CommentedMap | CommentedSeq))
-                except (KeyError, TypeError, AttributeError):
-                    pass
-                out[key] = self.convert(v, (*path, key), depth + 1)
+                if key in firsts:
+                    raise _Duplicate(key, knode, firsts[key])
+                firsts[key] = knode
+                self.doc.keys[(*path, key)] = self.rng(knode)
+                self.doc.values[(*path, key)] = self.rng(vnode)
+                out[key] = self.convert(vnode, (*path, key), depth + 1)
             return out
-        if isinstance(node, CommentedSeq):
+        if isinstance(node, SequenceNode):
             items: list[Any] = []
-            for i, v in enumerate(node):
-                try:
-                    il, ic = node.lc.item(i)
-                    self.doc.values[(*path, i)] = self.rng(
-                        il, ic, not isinstance(v, CommentedMap | CommentedSeq))
-                except (KeyError, TypeError, AttributeError):
-                    pass
+            for i, v in enumerate(node.value):
+                self.doc.values[(*path, i)] = self.rng(v)
                 items.append(self.convert(v, (*path, i), depth + 1))
             return items
         return self.scalar(node)
 
-    @staticmethod
-    def scalar(v: Any) -> Any:
+    def _pairs(self, node: MappingNode) -> list[tuple[Node, Node]]:
+        """Key/value pairs with ``<<`` merge keys expanded (explicit keys win over merged ones)."""
+        merged: list[tuple[Node, Node]] = []
+        own: list[tuple[Node, Node]] = []
+        for k, v in node.value:
+            if k.tag == MERGE_TAG:
+                sources = v.value if isinstance(v, SequenceNode) else [v]
+                for src in sources:
+                    if isinstance(src, MappingNode):
+                        merged.extend(self._pairs(src))
+            else:
+                own.append((k, v))
+        if not merged:
+            return own
+        own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+        seen: set[Any] = set()
+        out = []
+        for k, v in merged:
+            kv = k.value if isinstance(k, ScalarNode) else id(k)
+            if kv in own_keys or kv in seen:
+                continue
+            seen.add(kv)
+            out.append((k, v))
+        return out + own
+
+    def scalar(self, node: Node) -> Any:
+        v = self.constructor.construct_object(node, deep=True)
         if v is None or isinstance(v, bool):
             return v
         if isinstance(v, int):
@@ -315,23 +327,26 @@ def load_text(text: str, display: str) -> LoadResult:
     if diags:
         return LoadResult([], diags)
     y = _yaml()
-    lines = text.splitlines()
     docs: list[Document] = []
     try:
-        for i, raw in enumerate(y.load_all(text)):
+        for i, root in enumerate(y.compose_all(text)):
             doc = Document(display, i, None)
-            start = None
-            if isinstance(raw, CommentedMap | CommentedSeq):
-                try:
-                    start = SourceRange(display, raw.lc.line + 1, raw.lc.col + 1)
-                except (AttributeError, TypeError):
-                    start = None
-            doc.start = start or SourceRange(display, 1, 1)
+            if root is None:
+                docs.append(doc)
+                continue
+            doc.start = SourceRange(display, root.start_mark.line + 1, root.start_mark.column + 1)
             try:
-                doc.data = _Converter(doc, lines).convert(raw, (), 0)
+                doc.data = _Converter(doc, y.constructor).convert(root, (), 0)
             except _TooBig:
-                return LoadResult([], [error("GTM005", "document expands beyond the size limit",
-                                             doc.start)])
+                return LoadResult([], [error("GTM005", "document expands beyond the size limit", doc.start)])
+            except _Duplicate as d:
+                first = d.first.start_mark
+                return LoadResult([], [error(
+                    "GTM002", f'duplicate key "{d.key}"', _mark_range(display, d.node.start_mark),
+                    notes=(f"first used at line {first.line + 1}, column {first.column + 1}",),
+                    hint="each key may appear once per mapping")])
+            except (ValueError, TypeError, ConstructorError) as e:
+                return LoadResult([], [error("GTM001", f"YAML value error: {str(e).splitlines()[0]}", doc.start)])
             docs.append(doc)
     except MarkedYAMLError as e:
         return LoadResult([], [_yaml_error(display, e)])

@@ -19,6 +19,8 @@ class SpecSet:
 
     specs: list[Spec] = field(default_factory=list)
     conditions: dict[CondKey, Condition] = field(default_factory=dict)
+    _sites: dict[tuple[str, int], list[tuple[Path_, Condition]]] | None = field(default=None, repr=False)
+    _sites_n: int = field(default=-1, repr=False)
 
     def of(self, kind: str) -> list[Spec]:
         return [s for s in self.specs if s.kind == kind]
@@ -48,8 +50,12 @@ class SpecSet:
         return self.conditions.get((spec.doc.file, spec.doc.index, tuple(path)))
 
     def condition_sites(self, spec: Spec) -> list[tuple[Path_, Condition]]:
-        return [(k[2], c) for k, c in self.conditions.items()
-                if k[0] == spec.doc.file and k[1] == spec.doc.index]
+        if self._sites is None or self._sites_n != len(self.conditions):
+            index: dict[tuple[str, int], list[tuple[Path_, Condition]]] = {}
+            for k, c in self.conditions.items():
+                index.setdefault((k[0], k[1]), []).append((k[2], c))
+            self._sites, self._sites_n = index, len(self.conditions)
+        return self._sites.get((spec.doc.file, spec.doc.index), [])
 
 
 def condition_paths(spec: Spec) -> list[tuple[Path_, Any]]:

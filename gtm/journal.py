@@ -1,15 +1,16 @@
 """The apply journal: what an apply set out to do, what it did, and where it stopped.
 
-Written atomically after every change to ``.gtm/journal/<env>.json`` in the workspace.  A
-failed apply leaves it behind; the next ``gtm apply`` plans again from the live CRM (identity is
-by natural key, so finished work shows as no change) and reports the previous run.
+An append-only JSON-lines file, ``.gtm/journal/<env>.jsonl`` in the workspace: a ``begin`` line
+listing every planned change, then one line per outcome, then ``finish``.  Appending (rather
+than rewriting) keeps a 5,000-change apply linear, and a process killed mid-write loses at most
+its last line.  A failed apply leaves the journal behind; the next ``gtm apply`` plans again from
+the live CRM (identity is by natural key, so finished work shows as no change) and reports the
+previous run.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,24 +28,32 @@ class Journal:
 
     @classmethod
     def for_env(cls, root: Path, env: str) -> Journal:
-        return cls(root / ".gtm" / "journal" / f"{env}.json", env)
+        return cls(root / ".gtm" / "journal" / f"{env}.jsonl", env)
+
+    def _append(self, record: dict[str, Any], truncate: bool = False) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("w" if truncate else "a", encoding="utf-8") as f:
+            f.write(json.dumps(record, separators=(",", ":")) + "\n")
+            f.flush()
 
     def begin(self, changes: list[tuple[str, str]]) -> None:
         self.entries = [{"address": a, "action": act, "status": "pending"} for a, act in changes]
         self.status = "running"
-        self.save()
+        self._append({"event": "begin", "environment": self.environment, "started_at": self.started_at,
+                      "entries": self.entries}, truncate=True)
 
     def mark(self, index: int, status: str, detail: str | None = None) -> None:
         self.entries[index]["status"] = status
-        self.entries[index]["at"] = time.time()
+        rec: dict[str, Any] = {"event": "mark", "i": index, "status": status, "at": time.time()}
         if detail:
             self.entries[index]["detail"] = detail
-        self.save()
+            rec["detail"] = detail
+        self._append(rec)
 
     def finish(self, status: str, err: str | None = None) -> None:
         self.status = status
         self.error = err
-        self.save()
+        self._append({"event": "finish", "status": status, "error": err, "at": time.time()})
 
     def done(self) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["status"] == "done"]
@@ -52,20 +61,28 @@ class Journal:
     def not_done(self) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["status"] != "done"]
 
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"environment": self.environment, "status": self.status, "started_at": self.started_at,
-                   "error": self.error, "entries": self.entries}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, indent=2)
-        os.replace(tmp, self.path)
-
     @staticmethod
     def previous(root: Path, env: str) -> dict[str, Any] | None:
-        p = root / ".gtm" / "journal" / f"{env}.json"
+        """Replay the last journal: {environment, status, error, entries}; None when there is none."""
+        p = root / ".gtm" / "journal" / f"{env}.jsonl"
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            lines = p.read_text(encoding="utf-8").splitlines()
+        except OSError:
             return None
-        return data if isinstance(data, dict) else None
+        state: dict[str, Any] | None = None
+        for line in lines:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a killed process
+            if rec.get("event") == "begin":
+                state = {"environment": rec.get("environment"), "status": "running", "error": None,
+                         "entries": rec.get("entries") or []}
+            elif state is not None and rec.get("event") == "mark":
+                i = rec.get("i")
+                if isinstance(i, int) and 0 <= i < len(state["entries"]):
+                    state["entries"][i]["status"] = rec.get("status")
+            elif state is not None and rec.get("event") == "finish":
+                state["status"] = rec.get("status")
+                state["error"] = rec.get("error")
+        return state

@@ -92,29 +92,35 @@ class LocalProvider:
         return moved
 
     # -- applying -----------------------------------------------------------------
-    def apply_change(self, change: Change, live: LiveState) -> None:
+    def _write(self, change: Change) -> None:
         r = change.resource
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            if change.action == "delete":
-                self.conn.execute("DELETE FROM resources WHERE address=?", (r.address,))
-            else:
-                assert change.after is not None
-                a = change.after
-                store.put_resource(self.conn, a.type, a.object, a.name, a.attributes)
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            self.conn.execute("ROLLBACK")
-            raise ProviderError(f"{r.address}: {e}") from e
+        if change.action == "delete":
+            self.conn.execute("DELETE FROM resources WHERE address=?", (r.address,))
+        else:
+            assert change.after is not None
+            a = change.after
+            store.put_resource(self.conn, a.type, a.object, a.name, a.attributes)
+
+    def apply_change(self, change: Change, live: LiveState) -> None:
+        errors: list[str] = []
+        self.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
+        if errors:
+            raise ProviderError(errors[0])
 
     def apply_changes(self, changes: list[Change], live: LiveState,
                       report: Callable[[Change, str | None], None]) -> None:
+        """One transaction per wave; on failure nothing of the wave is kept and every change reports it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for c in changes:
+                self._write(c)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.conn.execute("ROLLBACK")
+            for c in changes:
+                report(c, f"{c.address}: {e}")
+            return
         for c in changes:
-            try:
-                self.apply_change(c, live)
-            except ProviderError as e:
-                report(c, e.message)
-                continue
             report(c, None)
 
     # -- locking ------------------------------------------------------------------

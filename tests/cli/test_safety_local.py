@@ -132,5 +132,8 @@ def test_a_held_lock_refuses_a_second_apply_and_unlock_breaks_it(example_ws: Pat
 
 def test_journal_records_a_complete_apply(example_ws: Path) -> None:
     assert gtm("apply", "--auto-approve").exit_code == 0
-    j = json.loads((example_ws / ".gtm" / "journal" / "local.json").read_text())
+    from gtm.journal import Journal
+
+    j = Journal.previous(example_ws, "local")
+    assert j is not None
     assert j["status"] == "complete" and j["entries"] and all(e["status"] == "done" for e in j["entries"])
