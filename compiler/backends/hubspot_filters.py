@@ -450,6 +450,20 @@ def _normalize_filter(f: Filter) -> Filter:
     return {"filterType": "PROPERTY", "property": f.get("property"), "operation": dict(sorted(op.items()))}
 
 
+def _order_key(f: Filter) -> str:
+    """Sort key that puts property and compared values first, so that the order of a normalised
+    branch (and of the condition read back from it) does not depend on the operation types."""
+    raw = f.get("operation")
+    op: dict[str, AnyT] = raw if isinstance(raw, dict) else {}
+    head = [f.get("property"), op.get("value"), op.get("values"), op.get("operator")]
+    return json.dumps(head, default=str) + _key(f)
+
+
+def _branch_key(b: dict[str, AnyT]) -> str:
+    return json.dumps([_order_key(f) for f in b.get("filters") or []]
+                      + [_branch_key(x) for x in b.get("filterBranches") or []]) + _key(b)
+
+
 def normalize_filter_branch(fb: dict[str, AnyT]) -> dict[str, AnyT]:
     """Fill HubSpot's defaults and order everything canonically (idempotent).
 
@@ -463,8 +477,8 @@ def normalize_filter_branch(fb: dict[str, AnyT]) -> dict[str, AnyT]:
     out["filterBranchType"] = kind
     out["filterBranchOperator"] = fb.get("filterBranchOperator") or kind
     filters = [_normalize_filter(f) for f in fb.get("filters") or []]
-    out["filters"] = sorted(filters, key=_key)
+    out["filters"] = sorted(filters, key=_order_key)
     subs = [normalize_filter_branch(b) for b in fb.get("filterBranches") or []]
-    out["filterBranches"] = sorted(subs, key=_key)
+    out["filterBranches"] = sorted(subs, key=_branch_key)
     return dict(sorted(out.items()))
 

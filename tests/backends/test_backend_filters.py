@@ -52,9 +52,7 @@ def all_records(props: list[str]) -> list[Record]:
 
 # -- shape --------------------------------------------------------------------------------------------
 def test_root_or_of_and_branches_with_property_filters() -> None:
-    fb = compile_ok(
-        All((Leaf("n1", "gte", 3), AnyC((Leaf("s1", "eq", "alpha"), Leaf("e1", "in", ["a", "b"])))))
-    )
+    fb = compile_ok(All((Leaf("n1", "gte", 3), AnyC((Leaf("s1", "eq", "alpha"), Leaf("e1", "in", ["a", "b"]))))))
     assert fb["filterBranchType"] == "OR" and fb["filterBranchOperator"] == "OR" and fb["filters"] == []
     assert [b["filterBranchType"] for b in fb["filterBranches"]] == ["AND", "AND"]
     for b in fb["filterBranches"]:
@@ -145,8 +143,7 @@ def test_negated_known_and_between() -> None:
     assert _only_filter(Not(Leaf("d1", "known", False)))["operator"] == "IS_KNOWN"
     fb = compile_ok(Not(Leaf("n1", "between", [1, 3])))
     assert [
-        (b["filters"][0]["operation"]["operator"], b["filters"][0]["operation"]["value"])
-        for b in fb["filterBranches"]
+        (b["filters"][0]["operation"]["operator"], b["filters"][0]["operation"]["value"]) for b in fb["filterBranches"]
     ] == [("IS_LESS_THAN", 1), ("IS_GREATER_THAN", 3)]
     assert all(b["filters"][0]["operation"]["includeObjectsWithNoValueSet"] for b in fb["filterBranches"])
 
@@ -280,8 +277,7 @@ def test_filter_cap() -> None:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cond=conditions_st(),
-    records=records_st().map(lambda r: [r])
-    | records_st().flatmap(lambda a: records_st().map(lambda b: [a, b])),
+    records=records_st().map(lambda r: [r]) | records_st().flatmap(lambda a: records_st().map(lambda b: [a, b])),
 )
 def test_filter_branch_agrees_with_the_evaluator(cond: Condition, records: list[Record]) -> None:
     fb, _diags = condition_to_filter_branch(cond, T)
@@ -357,14 +353,10 @@ def test_normalize_fills_hubspot_defaults() -> None:
 
 
 def test_normalize_ignores_order_and_number_spelling() -> None:
-    fb = compile_ok(
-        AnyC((All((Leaf("n1", "gt", 1), Leaf("s1", "eq", "alpha"))), Leaf("e1", "in", ["a", "b"])))
-    )
+    fb = compile_ok(AnyC((All((Leaf("n1", "gt", 1), Leaf("s1", "eq", "alpha"))), Leaf("e1", "in", ["a", "b"]))))
     shuffled = {
         **fb,
-        "filterBranches": [
-            dict(b, filters=list(reversed(b["filters"]))) for b in reversed(fb["filterBranches"])
-        ],
+        "filterBranches": [dict(b, filters=list(reversed(b["filters"]))) for b in reversed(fb["filterBranches"])],
     }
     shuffled["filterBranches"][1]["filters"][1]["operation"]["value"] = 1.0
     assert normalize_filter_branch(shuffled) == normalize_filter_branch(fb)
@@ -421,3 +413,22 @@ def test_compiler_never_imports_providers_or_gtm() -> None:
         check=True,
         cwd=str(__import__("tests.backends.support", fromlist=["REPO"]).REPO),
     )
+
+
+def _canonical(data: Any, types: Any) -> Any:
+    from compiler.conditions.ast import to_data
+
+    fb = compile_ok(from_data(data), types)
+    return to_data(filter_branch_to_condition(normalize_filter_branch(fb)))
+
+
+@pytest.mark.parametrize("res", example("workflow") + example("list"), ids=lambda r: r.address)
+def test_canonical_condition_does_not_depend_on_known_types(res: Any) -> None:
+    """A provider reading a live flow may canonicalise its conditions without property types;
+    the result must equal the canonical form of the desired condition (typed)."""
+    for key in ("enrollment", "goal", "filter"):
+        data = res.attributes.get(key)
+        if data is not None:
+            typed = _canonical(data, example_types(str(res.object)))
+            assert _canonical(data, lambda _name: None) == typed
+            assert _canonical(typed, example_types(str(res.object))) == typed
