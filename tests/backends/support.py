@@ -177,9 +177,7 @@ def conditions_st(types: dict[str, str] = TYPES, max_leaves: int = 6) -> st.Sear
     return st.recursive(leaves_st(types), extend, max_leaves=max_leaves)
 
 
-def records_st(
-    types: dict[str, str] = TYPES, values: dict[str, list[str]] | None = None
-) -> st.SearchStrategy[Record]:
+def records_st(types: dict[str, str] = TYPES, values: dict[str, list[str]] | None = None) -> st.SearchStrategy[Record]:
     """Records over ``types``: each property absent (None), empty, or a realistic value."""
     pools = values or {}
     fields = {}
@@ -255,6 +253,4 @@ def check_golden(name: str, data: Any) -> None:
         path.write_text(text, encoding="utf-8")
         return
     assert path.exists(), f"missing golden file {path}; run with GTM_UPDATE_GOLDEN=1"
-    assert path.read_text(encoding="utf-8") == text, (
-        f"{name} differs from its golden file (GTM_UPDATE_GOLDEN=1)"
-    )
+    assert path.read_text(encoding="utf-8") == text, f"{name} differs from its golden file (GTM_UPDATE_GOLDEN=1)"

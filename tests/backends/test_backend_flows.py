@@ -182,9 +182,7 @@ def test_every_action_type_and_the_resolver() -> None:
             {"type": "hubspot", "action_type_id": "0-99", "fields": {"x": "1"}},
         ],
     }
-    flow, diags = workflow_to_flow(
-        "gtm-all", attrs, lambda _: None, resolve=lambda kind, key: refs.get((kind, key))
-    )
+    flow, diags = workflow_to_flow("gtm-all", attrs, lambda _: None, resolve=lambda kind, key: refs.get((kind, key)))
     assert not diags
     f = [a["fields"] for a in flow["actions"]]
     assert [a["actionTypeId"] for a in flow["actions"]] == [

@@ -126,9 +126,7 @@ def test_inexpressible_leaf_is_gtm502_naming_the_leaf(leaf: Leaf, reason: str) -
     assert leaf.describe() in d.summary and reason in d.summary
     calc = {
         "kind": "score",
-        "rules": [
-            {"id": "r", "points": 5, "when": {"not": {"property": leaf.property, leaf.op: leaf.value}}}
-        ],
+        "rules": [{"id": "r", "points": 5, "when": {"not": {"property": leaf.property, leaf.op: leaf.value}}}],
     }
     formula, diags = calculation_to_formula(calc, T)
     assert formula is None and [x.code for x in diags] == ["GTM502"]
@@ -235,8 +233,7 @@ def test_generated_calculations_agree_with_compute(data: st.DataObject) -> None:
             "kind": "bands",
             "source": "n1",
             "bands": [
-                {"value": f"b{i}", "min": lo, "max": hi - 1}
-                for i, (lo, hi) in enumerate(itertools.pairwise(edges))
+                {"value": f"b{i}", "min": lo, "max": hi - 1} for i, (lo, hi) in enumerate(itertools.pairwise(edges))
             ]
             + [{"value": "top", "min": edges[-1], "max": None}],
         }
@@ -258,9 +255,7 @@ def _pools(res: object) -> tuple[dict[str, str], dict[str, list[str]]]:
         table = {calc["source"]: "number"}
         return table, {calc["source"]: [str(i) for i in range(-90, 90)] + ["9.5", "29.5"]}
     whens = [r["when"] for r in calc.get("rules", [])] + [c["when"] for c in calc.get("cases", [])]
-    return value_pools(
-        [from_data(w) for w in whens if w is not None], types, lambda name: property_options(obj, name)
-    )
+    return value_pools([from_data(w) for w in whens if w is not None], types, lambda name: property_options(obj, name))
 
 
 @pytest.mark.parametrize("res", CALC_PROPS, ids=lambda r: r.address)

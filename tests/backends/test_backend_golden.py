@@ -14,9 +14,7 @@ from .support import check_golden, example, example_types
 def test_golden_lists() -> None:
     out = {}
     for r in example("list"):
-        fb, diags = condition_to_filter_branch(
-            from_data(r.attributes["filter"]), example_types(str(r.object))
-        )
+        fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]), example_types(str(r.object)))
         assert not diags
         out[r.address] = fb
     check_golden("lists.json", out)
