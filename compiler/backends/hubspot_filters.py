@@ -47,9 +47,10 @@ ordering on a non-number, ``contains`` on a non-string, empty strings, string va
 comparisons, an oversized DNF.
 
 Verified (where): operator names per operation type — HubSpot's official SDKs generated from
-its OpenAPI spec (``HubSpot/hubspot-sdk-python`` ``types/crm/public_*_property_operation.py``
-and the Ruby/PHP/TS twins): NUMBER ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, IS_GREATER_THAN,
-IS_GREATER_THAN_OR_EQUAL_TO, IS_LESS_THAN, IS_LESS_THAN_OR_EQUAL_TO`` (+ HAS_EVER…); STRING
+its OpenAPI spec (``HubSpot/hubspot-sdk-python``
+``src/hubspot_sdk/types/crm/public_*_property_operation.py`` and the Ruby/PHP/TS twins):
+NUMBER ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, IS_GREATER_THAN, IS_GREATER_THAN_OR_EQUAL_TO, IS_LESS_THAN,
+IS_LESS_THAN_OR_EQUAL_TO`` (+ HAS_EVER…); STRING
 ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, CONTAINS, DOES_NOT_CONTAIN, STARTS_WITH, ENDS_WITH`` (+…);
 MULTISTRING ``IS_EQUAL_TO, IS_NOT_EQUAL_TO, CONTAINS, …`` with ``values``; ENUMERATION
 ``IS_ANY_OF, IS_NONE_OF, IS_EXACTLY, …`` with ``values``; BOOL ``IS_EQUAL_TO,
@@ -57,8 +58,9 @@ IS_NOT_EQUAL_TO`` with a boolean ``value``; ALL_PROPERTY ``IS_KNOWN, IS_UNKNOWN`
 ``includeObjectsWithNoValueSet`` "indicates whether objects with no value set for the property
 should be included in the operation" (required on every operation).  The OR → AND nesting and
 the server defaults (``filterBranchOperator`` = type, empty arrays,
-``includeObjectsWithNoValueSet: false``) — HubSpot's list-filters guide (developers.hubspot.com,
-stored copy) and ``shared/reference/hubspot-api.md`` §5.3.  That negative operators drop
+``includeObjectsWithNoValueSet: false``) — HubSpot's list-filters guide (developers.hubspot.com
+``…/crm-lists-v3/list-filters``, stored copy: "This root level OR filter branch must then have one
+or more AND sub-filter branches") and ``shared/reference/hubspot-api.md`` §5.3.  That negative operators drop
 no-value records unless ``includeObjectsWithNoValueSet`` is true is OBSERVED in third-party
 code (``DOES_NOT_CONTAIN`` "must set includeObjectsWithNoValueSet: true, or every contact with
 an empty … field drops out"; ``BOOL IS_NOT_EQUAL_TO true`` + ``true`` used for "not opted out").

@@ -21,9 +21,12 @@ The body.  ``type`` is ``CONTACT_FLOW`` for contacts and ``PLATFORM_FLOW`` other
 :mod:`compiler.backends.hubspot_filters`, ``shouldReEnroll``), or ``MANUAL`` without an
 enrollment condition; a contact flow's goal is ``goalFilterBranch``.  A goal on any other object
 is a GTM503 error: v4 platform flows have no goal (SPEC: ``goalFilterBranch`` exists only on
-``CONTACT_FLOW``).  The create schema's required collections are sent empty (``timeWindows``,
-``blockedDates``, ``dataSources``; contact flows also ``suppressionListIds`` and
-``canEnrollFromSalesforce: false``).
+``CONTACT_FLOW``; HubSpot's generated SDK ``HubSpot/hubspot-sdk-python``
+``src/hubspot_sdk/types/automation/api_{contact,platform}_flow_create_request_param.py``, which
+also gives the required keys used below and ``customProperties: Dict[str, str]``).  The create
+schema's required collections are sent empty (``timeWindows``, ``blockedDates``,
+``dataSources``; contact flows also ``suppressionListIds`` and ``canEnrollFromSalesforce:
+false``).
 
 Reading back exactly.  Some neutral attributes have no HubSpot field (a sequence step's
 ``ask``; the exact spelling of a duration, ``24h`` vs ``1d``; the shape of a condition, which
