@@ -432,3 +432,20 @@ def test_canonical_condition_does_not_depend_on_known_types(res: Any) -> None:
             typed = _canonical(data, example_types(str(res.object)))
             assert _canonical(data, lambda _name: None) == typed
             assert _canonical(typed, example_types(str(res.object))) == typed
+
+
+# -- agreement with the HubSpot emulator's list-filter engine -----------------------------------------------
+def _filters(fb: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(fb.get("filters") or []) + [f for b in fb.get("filterBranches") or [] for f in _filters(b)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cond=conditions_st(), records=records_st().flatmap(lambda a: records_st().map(lambda b: [a, b])))
+def test_emulator_list_engine_agrees_with_the_evaluator(cond: Condition, records: list[Record]) -> None:
+    engine = pytest.importorskip("providers.hubspot.emulator.list_filters")
+    fb, _ = condition_to_filter_branch(cond, T)
+    assume(fb is not None)
+    for f in _filters(fb):  # every operator is one the emulator (and HubSpot's SDK enums) accept
+        assert f["operation"]["operator"] in engine.OPERATORS[f["operation"]["operationType"]]
+    for rec in records:
+        assert engine.matches(fb, rec) == evaluate(cond, rec), (fb, rec)
