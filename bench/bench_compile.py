@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_specs import generate  # noqa: E402
+from gen_specs import generate
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:

@@ -35,7 +35,8 @@ def generate(root: Path, scale: float = 1.0) -> int:
                     "buying_committee: [economic_buyer, champion, technical_buyer]\npersonas:\n" + "".join(ps))
     write("icp.yaml", "---\n".join(docs))
     tiers = "".join(f"  - {{id: tier-{i}, personalization: account, when: {{all: [{{icp: icp-{i % n_icp}}}, "
-                    f"{{property: numberofemployees, gte: {1000 - i}}}]}}}}\n" for i in range(50))
+                    f"{{property: numberofemployees, gte: {1000 - i}}}]}}}}\n"
+                    for i in range(50))
     write("tiers.yaml", "kind: Tiers\nobject: companies\ntiers:\n" + tiers)
     pipes = []
     for p in range(n_pipe):
@@ -61,8 +62,10 @@ def generate(root: Path, scale: float = 1.0) -> int:
             f"  - {{after: 7d, channel: email, ask: meeting, email: e{i}c}}\n"
             f"exit_when: {{property: hs_sales_email_last_replied, known: true}}\n" for i in range(n_seq)]
     write("sequences.yaml", "---\n".join(seqs))
-    alerts = [f"kind: AlertRule\nid: alert-{i}\nobject: deals\nwhen:\n  all:\n    - {{property: amount, gte: {i * 100}}}\n"
-              f"    - {{property: hs_is_closed, eq: false}}\nseverity: warning\nnotify: [owner]\n" for i in range(n_alert)]
+    alerts = [f"kind: AlertRule\nid: alert-{i}\nobject: deals\nwhen:\n  all:\n"
+              f"    - {{property: amount, gte: {i * 100}}}\n"
+              f"    - {{property: hs_is_closed, eq: false}}\nseverity: warning\nnotify: [owner]\n"
+              for i in range(n_alert)]
     write("alerts.yaml", "---\n".join(alerts))
     write("utm.yaml", "kind: UTMConvention\nparams:\n  utm_source: {allowed: [google, linkedin]}\n"
           "  utm_medium: {allowed: [cpc, email]}\n  utm_campaign: {pattern: '^[a-z0-9-]+$'}\n")

@@ -45,7 +45,8 @@ _COMMON: tuple[_P, ...] = (
     ("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", tuple(s for s, _ in LIFECYCLE_STAGES)),
 )
 DEFAULT_PROPERTIES: dict[str, tuple[_P, ...]] = {
-    "contacts": _COMMON + (
+    "contacts": (
+        *_COMMON,
         ("email", "Email", "string", "text", ()),
         ("firstname", "First Name", "string", "text", ()),
         ("lastname", "Last Name", "string", "text", ()),
@@ -67,7 +68,8 @@ DEFAULT_PROPERTIES: dict[str, tuple[_P, ...]] = {
         ("hs_sales_email_last_replied", "Recent Sales Email Replied Date", "datetime", "date", ()),
         ("notes_last_contacted", "Last Contacted", "datetime", "date", ()),
     ),
-    "companies": _COMMON + (
+    "companies": (
+        *_COMMON,
         ("name", "Company name", "string", "text", ()),
         ("domain", "Company Domain Name", "string", "text", ()),
         ("industry", "Industry", "string", "text", ()),

@@ -55,10 +55,9 @@ def data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     out: list[str | int] = []
     cur = data
     for step in loc:
-        if isinstance(cur, dict) and step in cur:
-            out.append(step)
-            cur = cur[step]
-        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+        in_dict = isinstance(cur, dict) and step in cur
+        in_list = isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur)
+        if in_dict or in_list:
             out.append(step)
             cur = cur[step]
         elif isinstance(cur, dict) and isinstance(step, str) and "[" not in step and step not in cur:

@@ -70,10 +70,10 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                            Diagnostic("GTM203" if d.code == "GTM104" else d.code, d.severity, d.summary,
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
-    diags: list[Diagnostic] = []
+    problems: list[Diagnostic] = []
     if ws.default_environment not in ws.environments:
         s = suggest(ws.default_environment, list(ws.environments))
-        diags.append(error("GTM202", f'default_environment "{ws.default_environment}" is not defined',
+        problems.append(error("GTM202", f'default_environment "{ws.default_environment}" is not defined',
                            doc.at(("default_environment",)),
                            hint=f'did you mean "{s}"?' if s else "define it under environments"))
     for i, c in enumerate(ws.checks):
@@ -81,9 +81,9 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
             raw = doc.data["checks"][i].get(fld)
             if raw is not None:
                 _, cd = parse_condition(raw, doc, ("checks", i, fld))
-                diags.extend(cd)
+                problems.extend(cd)
         del c
-    return ws, doc, diags
+    return ws, doc, problems
 
 
 def spec_files(spec_dir: Path) -> list[Path]:

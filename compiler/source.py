@@ -16,7 +16,6 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
@@ -24,6 +23,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
     SequenceStartEvent,
 )
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from compiler.diagnostics import Diagnostic, SourceRange, error
 
@@ -246,7 +246,8 @@ class _Converter:
     def rng(self, node: Node) -> SourceRange:
         sm, em = node.start_mark, node.end_mark
         if isinstance(node, ScalarNode) and em is not None and em.line == sm.line:
-            return SourceRange(self.doc.file, sm.line + 1, sm.column + 1, em.line + 1, max(em.column, sm.column + 1) + 1)
+            end = max(em.column, sm.column + 1) + 1
+            return SourceRange(self.doc.file, sm.line + 1, sm.column + 1, em.line + 1, end)
         return SourceRange(self.doc.file, sm.line + 1, sm.column + 1)
 
     def convert(self, node: Node, path: Path_, depth: int) -> Any:
@@ -263,9 +264,10 @@ class _Converter:
                 if key in firsts:
                     raise _Duplicate(key, knode, firsts[key])
                 firsts[key] = knode
-                self.doc.keys[(*path, key)] = self.rng(knode)
-                self.doc.values[(*path, key)] = self.rng(vnode)
-                out[key] = self.convert(vnode, (*path, key), depth + 1)
+                pk: str | int = key if isinstance(key, str | int) else str(key)
+                self.doc.keys[(*path, pk)] = self.rng(knode)
+                self.doc.values[(*path, pk)] = self.rng(vnode)
+                out[key] = self.convert(vnode, (*path, pk), depth + 1)
             return out
         if isinstance(node, SequenceNode):
             items: list[Any] = []

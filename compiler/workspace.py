@@ -54,14 +54,17 @@ class Ownership(SpecModel):
     label_prefix: str = "GTM · "
 
 
+def _default_environments() -> dict[str, Environment]:
+    return {"local": LocalEnvironment(provider="local")}
+
+
 class Workspace(SpecModel):
     """``gtm.yaml`` at the root of a spec repository."""
 
     version: Literal[1]
     name: Slug
     specs: str = "specs"
-    environments: dict[str, Environment] = Field(
-        default_factory=lambda: {"local": LocalEnvironment(provider="local")})
+    environments: dict[str, Environment] = Field(default_factory=lambda: _default_environments())
     default_environment: str = "local"
     ownership: Ownership = Field(default_factory=Ownership)
     checks: list[CustomCheck] = Field(default_factory=list)

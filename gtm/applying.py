@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
@@ -92,10 +93,8 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
         journal.finish("interrupted", "interrupted")
         raise
     finally:
-        try:
+        with contextlib.suppress(ProviderError):
             s.provider.release_lock(holder["id"])
-        except ProviderError:
-            pass
 
 
 def waves(changes: list[Change]) -> list[list[Change]]:

@@ -40,5 +40,5 @@ def make_provider(env: Environment, root: Path, env_name: str) -> Provider:
             from providers.hubspot.provider import HubSpotProvider
         except ImportError as e:  # pragma: no cover - only when the provider is missing
             raise ProviderError(f"the HubSpot provider is not available: {e}") from e
-        return HubSpotProvider.from_environment(env, env_name)  # type: ignore[no-any-return]
+        return HubSpotProvider.from_environment(env, env_name)
     raise ProviderError(f"unknown provider for environment {env_name}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from compiler.diagnostics import Diagnostic, error
 from compiler.plan import Change, Impact, Move
 from providers.base import LiveState, Provider
@@ -9,14 +11,14 @@ from providers.base import LiveState, Provider
 _NOUN = {"contacts": "contacts", "companies": "companies", "deals": "deals", "tickets": "tickets"}
 
 
-def _stage_ids(attrs: dict[str, object] | None) -> list[str]:
+def _stage_ids(attrs: dict[str, Any] | None) -> list[str]:
     stages = (attrs or {}).get("stages") or []
-    return [str(s["id"]) for s in stages if isinstance(s, dict)]  # type: ignore[union-attr]
+    return [str(s["id"]) for s in stages if isinstance(s, dict)]
 
 
-def _option_values(attrs: dict[str, object] | None) -> set[str]:
+def _option_values(attrs: dict[str, Any] | None) -> set[str]:
     opts = (attrs or {}).get("options") or []
-    return {str(o["value"]) for o in opts if isinstance(o, dict)}  # type: ignore[union-attr]
+    return {str(o["value"]) for o in opts if isinstance(o, dict)}
 
 
 def analyse(changes: list[Change], provider: Provider, live: LiveState, protected: bool,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from compiler.diagnostics import Diagnostic, error
 from compiler.models.common import duration_seconds
 from compiler.parse import Spec
@@ -75,7 +77,7 @@ def _scoring(s: Spec) -> list[Diagnostic]:
         _, hi, i = spans[-1]
         out.append(error("GTM403", f'scores above {int(hi)} fall in no band', s.at("bands", i, "max"),
                          hint=f'drop "max" from band "{bands[i].id}" so it covers the top of the scale'))
-    for (lo1, hi1, i1), (lo2, hi2, i2) in zip(spans, spans[1:], strict=False):
+    for (_lo1, hi1, i1), (lo2, _hi2, i2) in itertools.pairwise(spans):
         if lo2 <= hi1:
             a, b = (i1, i2) if i1 > i2 else (i2, i1)
             out.append(error("GTM402", f'band "{bands[a].id}" ({_fmt(*_span(bands[a]))}) overlaps band '

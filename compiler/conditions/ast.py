@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any as AnyT
-from typing import Union
 
 from compiler.diagnostics import SourceRange
 
@@ -101,7 +100,7 @@ class StageDaysOverMax:
     range: SourceRange | None = field(default=None, compare=False)
 
 
-Condition = Union[Leaf, All, Any, Not, IcpRef, PersonaRef, TierRef, StageDaysOverMax]
+Condition = Leaf | All | Any | Not | IcpRef | PersonaRef | TierRef | StageDaysOverMax
 CORE_TYPES = (Leaf, All, Any, Not)
 
 

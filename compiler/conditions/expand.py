@@ -103,10 +103,7 @@ def expand(c: Condition, ctx: ExpandContext, obj: str) -> Condition:
     if isinstance(c, IcpRef):
         return _icp(ctx.icps[c.icp], obj)
     if isinstance(c, PersonaRef):
-        if c.persona == "any":
-            titles = [t for ts in ctx.personas.values() for t in ts]
-        else:
-            titles = ctx.personas[c.persona]
+        titles = [t for ts in ctx.personas.values() for t in ts] if c.persona == "any" else ctx.personas[c.persona]
         return _persona(titles)
     if isinstance(c, TierRef):
         if len(c.tiers) == 1:

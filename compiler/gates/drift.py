@@ -1,37 +1,23 @@
 """Phase 4 (analysis) check: the live CRM matches the specs, i.e. a plan has no changes.
 
-The plan comes from a :data:`~compiler.gates.base.Planner`.  The CLI passes
-``gtm.planning.make_plan``; when none is given the check looks that function up lazily, so
-the compiler does not import the CLI package at load time.
+The plan comes from a :data:`~compiler.gates.base.Planner` that the caller passes in (the CLI
+passes ``gtm.planning.make_plan``): the compiler never imports the CLI or the providers.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import cast
-
 from compiler.diagnostics import SourceRange
-from compiler.gates.base import Finding, GateContext, Planner
+from compiler.gates.base import Finding, GateContext
 from compiler.plan import Change
 
 MAX_FINDINGS = 50
-PLANNER_MODULE = "gtm.planning"
-
-
-def default_planner() -> Planner | None:
-    try:
-        module = importlib.import_module(PLANNER_MODULE)
-    except ImportError:
-        return None
-    fn = getattr(module, "make_plan", None)
-    return cast(Planner, fn) if callable(fn) else None
 
 
 def no_drift(ctx: GateContext) -> list[Finding]:
-    planner = ctx.planner or default_planner()
+    planner = ctx.planner
     env = ctx.environment_name
     if planner is None:
-        return [Finding(f"cannot check drift: no planner is available ({PLANNER_MODULE}.make_plan)",
+        return [Finding("cannot check drift: no planner was given (run the gate through `gtm gate`)",
                         ctx.anchor())]
     plan, diags = planner(ctx.project, env)
     if plan is None:

@@ -8,6 +8,12 @@ from pydantic import Field
 
 from compiler.models.common import ConditionData, Slug, SpecModel
 
+Recipient = Literal["owner", "owner_manager", "team"]
+
+
+def _owner() -> list[Recipient]:
+    return ["owner"]
+
 
 class AlertRule(SpecModel):
     """Lowers to a workflow on ``object`` that notifies or creates a task."""
@@ -17,5 +23,5 @@ class AlertRule(SpecModel):
     object: Literal["contacts", "companies", "deals"] = "deals"
     when: ConditionData
     severity: Literal["info", "warning", "critical"] = "warning"
-    notify: list[Literal["owner", "owner_manager", "team"]] = Field(default_factory=lambda: ["owner"])
+    notify: list[Recipient] = Field(default_factory=lambda: _owner())
     create_task: bool = False

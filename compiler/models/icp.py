@@ -36,6 +36,10 @@ class Persona(SpecModel):
     objections: list[str] = Field(default_factory=list)
 
 
+def _default_committee() -> list[Role]:
+    return ["economic_buyer", "champion"]
+
+
 class ICP(SpecModel):
     """Who we sell to; feeds the ``icp`` and ``persona`` condition sugar and the phase-1 gate."""
 
@@ -45,7 +49,7 @@ class ICP(SpecModel):
     firmographics: Firmographics = Field(default_factory=Firmographics)
     technographics: Technographics = Field(default_factory=Technographics)
     buying_committee: list[Role] = Field(
-        default_factory=lambda: ["economic_buyer", "champion"],
+        default_factory=lambda: _default_committee(),
         description="roles that must each have a persona (phase-1 gate)",
     )
     personas: list[Persona] = Field(default_factory=list)

@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from hubspot import HubSpot
@@ -127,14 +128,12 @@ class HubSpotProvider:
         return name.startswith(self.prefix + "-") or name.startswith(self.prefix + "_")
 
     def read(self) -> LiveState:
-        crm = self.client.crm
         jobs: list[Callable[[], list[Resource]]] = []
         for obj in OBJECTS:
-            jobs.append(lambda obj=obj: self._read_groups(obj))
-            jobs.append(lambda obj=obj: self._read_props(obj))
+            jobs.append(partial(self._read_groups, obj))
+            jobs.append(partial(self._read_props, obj))
         for obj in PIPELINE_OBJECTS:
-            jobs.append(lambda obj=obj: [nz.pipeline(obj, p) for p in self._json(
-                f"read {obj} pipelines", crm.pipelines.pipelines_api.get_all, obj)["results"]])
+            jobs.append(partial(self._read_pipelines, obj))
         jobs.append(self._read_lists)
         jobs.append(self._read_flows)
         out: list[Resource] = []
@@ -145,6 +144,10 @@ class HubSpotProvider:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
         return LiveState(out, [])
+
+    def _read_pipelines(self, obj: str) -> list[Resource]:
+        data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
+        return [nz.pipeline(obj, p) for p in data["results"]]
 
     def _read_groups(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)

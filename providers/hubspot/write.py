@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from compiler.plan import Change
@@ -72,18 +73,17 @@ class Writer:
             except ProviderError as e:
                 report(c, e.message)
 
-        self.p._parallel([lambda c=c: run(c) for c in changes])
+        self.p._parallel([partial(run, c) for c in changes])
 
     def _batched(self, changes: list[Change], fn: Callable[[str, list[Change]], dict[str, str | None]],
                  report: Report) -> None:
         by_obj: dict[str, list[Change]] = defaultdict(list)
         for c in changes:
             by_obj[str(c.resource.object)].append(c)
-        jobs = []
-        for obj, cs in by_obj.items():
-            for i in range(0, len(cs), 100):
-                chunk = cs[i:i + 100]
-                jobs.append(lambda obj=obj, chunk=chunk: (chunk, fn(obj, chunk)))
+        def job(obj: str, chunk: list[Change]) -> tuple[list[Change], dict[str, str | None]]:
+            return chunk, fn(obj, chunk)
+
+        jobs = [partial(job, obj, cs[i:i + 100]) for obj, cs in by_obj.items() for i in range(0, len(cs), 100)]
         for chunk, results in self.p._parallel(jobs):
             for c in chunk:
                 report(c, results.get(c.resource.name))
