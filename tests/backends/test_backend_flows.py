@@ -333,3 +333,26 @@ def test_without_metadata_conditions_keep_their_meaning(res: Resource) -> None:
 
     if pairs:
         check()
+
+
+# -- apply, then read, against the HubSpot emulator over loopback ---------------------------------------------
+@pytest.mark.emulator
+def test_example_flows_survive_create_and_read_in_the_emulator() -> None:
+    server_mod = pytest.importorskip("providers.hubspot.emulator.server")
+    from hubspot import HubSpot
+
+    with server_mod.EmulatorServer(token="pat-backends", seed=True) as emu:
+        client = HubSpot(access_token="pat-backends", host=emu.base_url, base_url=emu.base_url)
+        for res in WORKFLOWS:
+            flow, _ = build(res)
+            created = client.api_request({"method": "POST", "path": "/automation/v4/flows", "body": flow})
+            assert created.status_code == 201, created.text
+            flow_id = created.json()["id"]
+            live = client.api_request({"method": "GET", "path": f"/automation/v4/flows/{flow_id}"}).json()
+            assert flow_to_workflow_attrs(live) == res.attributes
+            assert normalize_flow(live) == normalize_flow(flow)
+            # an update (PUT with the live revision) keeps reading back the same
+            put = dict(flow, revisionId=live["revisionId"], isEnabled=live["isEnabled"])
+            updated = client.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow_id}", "body": put})
+            assert updated.status_code == 200, updated.text
+            assert flow_to_workflow_attrs(updated.json()) == res.attributes
