@@ -48,8 +48,14 @@ Portal references.  HubSpot needs a marketing-email ``content_id`` for ``send_em
 user or team ids for assignees and recipients other than the record owner.  Pass ``resolve(kind,
 key) -> id | None`` with kinds ``"email"`` (email slug → content id), ``"assignee"`` (task
 ``assign_to`` → owner id) and ``"recipient"`` (notification recipient → user id).  Unresolved: an
-email gets the placeholder ``gtm-email:<slug>`` (HubSpot will refuse it until mapped) and a
-GTM503 warning; an assignee or recipient falls back to the record owner with a GTM503 warning.
+email gets the placeholder ``gtm-email:<slug>`` (HubSpot presumably refuses it until mapped) and
+a GTM503 warning; an assignee or recipient falls back to the record owner with a GTM503 warning.
+
+UNVERIFIED against a live portal: that HubSpot keeps arbitrary ``customProperties`` keys and
+returns them unchanged (if it drops them, reads fall back to the HubSpot fields: conditions keep
+their meaning, metadata-only details such as ``ask`` read back as ``None``); a task ``due_time``
+in ``MINUTES`` (only ``DAYS`` is observed); the task→ticket association id; that the server keeps
+gtm's action ids ``"1"…"n"``.  Delays use only the observed units ``MINUTES`` and ``DAYS``.
 """
 
 from __future__ import annotations
