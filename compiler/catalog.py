@@ -21,6 +21,14 @@ LIFECYCLE_STAGES: tuple[tuple[str, str], ...] = (
 LEAD_STATUS: tuple[str, ...] = (
     "NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING",
 )
+# HubSpot's company industry enumeration (a representative subset of its values)
+INDUSTRIES: tuple[str, ...] = (
+    "ACCOUNTING", "AIRLINES_AVIATION", "APPAREL_FASHION", "AUTOMOTIVE", "BANKING", "COMPUTER_SOFTWARE",
+    "CONSTRUCTION", "CONSUMER_GOODS", "E_LEARNING", "FINANCIAL_SERVICES", "FOOD_BEVERAGES", "HOSPITAL_HEALTH_CARE",
+    "INFORMATION_TECHNOLOGY_AND_SERVICES", "INSURANCE", "LOGISTICS_AND_SUPPLY_CHAIN", "MACHINERY",
+    "MARKETING_AND_ADVERTISING", "OIL_ENERGY", "PACKAGE_FREIGHT_DELIVERY", "REAL_ESTATE", "RETAIL",
+    "TELECOMMUNICATIONS", "TRANSPORTATION_TRUCKING_RAILROAD", "WAREHOUSING", "WHOLESALE",
+)
 EMPLOYEE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("1-5", 1, 5), ("5-25", 5, 25), ("25-50", 25, 50), ("50-100", 50, 100), ("100-500", 100, 500),
     ("500-1000", 500, 1000), ("1000+", 1000, None),
@@ -72,7 +80,7 @@ DEFAULT_PROPERTIES: dict[str, tuple[_P, ...]] = {
         *_COMMON,
         ("name", "Company name", "string", "text", ()),
         ("domain", "Company Domain Name", "string", "text", ()),
-        ("industry", "Industry", "string", "text", ()),
+        ("industry", "Industry", "enumeration", "select", INDUSTRIES),
         ("numberofemployees", "Number of Employees", "number", "number", ()),
         ("annualrevenue", "Annual Revenue", "number", "number", ()),
         ("country", "Country/Region", "string", "text", ()),
@@ -80,6 +88,7 @@ DEFAULT_PROPERTIES: dict[str, tuple[_P, ...]] = {
         ("web_technologies", "Web Technologies", "enumeration", "checkbox",
          ("sap", "oracle-tms", "salesforce", "hubspot", "shopify", "netsuite", "microsoft-dynamics")),
         ("num_associated_contacts", "Number of Associated Contacts", "number", "number", ()),
+        ("notes_last_contacted", "Last Contacted", "datetime", "date", ()),
     ),
     "deals": (
         ("hubspot_owner_id", "Deal owner", "enumeration", "select", ()),
@@ -93,6 +102,7 @@ DEFAULT_PROPERTIES: dict[str, tuple[_P, ...]] = {
         ("hs_is_closed_won", "Is Closed Won", "bool", "booleancheckbox", ()),
         ("num_associated_contacts", "Number of Contacts", "number", "number", ()),
         ("hs_v2_date_entered_current_stage", "Date entered current stage", "datetime", "date", ()),
+        ("notes_last_contacted", "Last Contacted", "datetime", "date", ()),
     ),
 }
 

@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "GTM408": "condition does not fit the object",
     "GTM409": "lifecycle stage value not in the portal",
     "GTM410": "identifier too long for the CRM",
+    "GTM412": "value is not an option of the enumeration property",
     # lowering
     "GTM501": "condition cannot be expressed as a HubSpot list filter",
     "GTM502": "condition cannot be expressed as a HubSpot calculation formula",

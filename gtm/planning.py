@@ -20,6 +20,10 @@ from gtm.impact import analyse
 from providers.base import LiveState, Provider, ProviderError
 
 
+# enumerations whose options come from other objects (stage and pipeline ids)
+DYNAMIC_OPTIONS = frozenset({"dealstage", "pipeline", "hs_pipeline", "hs_pipeline_stage", "hubspot_owner_id"})
+
+
 @dataclass
 class Session:
     """An open connection to one environment, with what was lowered and read."""
@@ -67,11 +71,16 @@ def spec_digest(resources: list[Resource]) -> str:
 def _reference_checks(s: Session) -> list[Diagnostic]:
     """Every property a condition names must exist live or be created by this plan."""
     props: dict[str, set[str]] = {}
+    options: dict[tuple[str, str], set[str]] = {}
     for r in [*s.live.resources, *s.desired]:
         if r.type == "property" and r.object:
             props.setdefault(r.object, set()).add(r.name)
+            opts = r.attributes.get("options") or []
+            if r.attributes.get("type") == "enumeration" and opts and r.name not in DYNAMIC_OPTIONS:
+                options[(r.object, r.name)] = {str(o.get("value")) for o in opts}
     diags: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
+    seen_values: set[tuple[str, str, str]] = set()
     for r in s.lowered.resources:
         obj = r.attributes.get("object") or r.object
         conds = []
@@ -92,6 +101,18 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                     diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
                                                  f'environment "{s.env_name}"', r.source, address=r.address,
                                        hint="create it in the CRM first, or fix the name"))
+                    continue
+                allowed = options.get((str(obj), name))
+                if allowed and leaf.op in ("eq", "ne", "in", "not_in"):
+                    values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+                    for v in values:
+                        if str(v) not in allowed and (str(obj), name, str(v)) not in seen_values:
+                            seen_values.add((str(obj), name, str(v)))
+                            diags.append(error(
+                                "GTM412", f'"{v}" is not an option of {obj} property "{name}" in '
+                                          f'environment "{s.env_name}"', r.source, address=r.address,
+                                hint="options: " + ", ".join(sorted(allowed)[:15])
+                                     + (" …" if len(allowed) > 15 else "")))
     return diags
 
 

@@ -17,7 +17,7 @@ default_environment: local
     "specs/icp.yaml": """kind: ICP
 id: core-market
 firmographics:
-  industries: [software]
+  industries: [COMPUTER_SOFTWARE]
   employees: {min: 50, max: 1000}
 buying_committee: [economic_buyer, champion]
 personas:
@@ -38,7 +38,7 @@ personas:
 object: companies
 tiers:
   - {id: tier-1, personalization: account, when: {icp: core-market}}
-  - {id: tier-2, personalization: vertical, when: {property: industry, eq: software}}
+  - {id: tier-2, personalization: vertical, when: {property: industry, eq: COMPUTER_SOFTWARE}}
 """,
     "specs/pipeline.yaml": """kind: Pipeline
 id: sales

@@ -97,7 +97,8 @@ def seed(conn: sqlite3.Connection) -> None:
 
 def _seed_records(conn: sqlite3.Connection) -> None:
     """A small deterministic sample of records so impact analysis has something to count."""
-    industries = ["logistics", "transportation", "manufacturing", "retail", "software"]
+    industries = ["LOGISTICS_AND_SUPPLY_CHAIN", "TRANSPORTATION_TRUCKING_RAILROAD", "MACHINERY", "RETAIL",
+                  "COMPUTER_SOFTWARE"]
     countries = ["US", "GB", "IN", "AE", "DE"]
     titles = ["VP Operations", "Logistics Manager", "IT Director", "Marketing Intern", "COO", "Transport Manager"]
     bands = ["100-500", "500-1000", "1000+", "25-50"]
