@@ -84,13 +84,13 @@ def test_sugar_expands_to_core_on_the_example() -> None:
     from compiler.conditions.ast import IcpRef, PersonaRef, StageDaysOverMax
 
     company = expand(IcpRef("mid-market-shippers"), ctx, "companies")
-    assert evaluate(company, {"industry": "Retail", "numberofemployees": "900", "country": "GB",
+    assert evaluate(company, {"industry": "RETAIL", "numberofemployees": "900", "country": "GB",
                               "web_technologies": "sap"})
     assert not evaluate(company, {"industry": "Retail", "numberofemployees": "90", "country": "GB",
                                   "web_technologies": "sap"})
     contact = expand(IcpRef("mid-market-shippers"), ctx, "contacts")
-    assert evaluate(contact, {"industry": "logistics", "numemployees": "1000+", "country": "US"})
-    assert not evaluate(contact, {"industry": "logistics", "numemployees": "25-50", "country": "US"})
+    assert evaluate(contact, {"industry": "LOGISTICS_AND_SUPPLY_CHAIN", "numemployees": "1000+", "country": "US"})
+    assert not evaluate(contact, {"industry": "LOGISTICS_AND_SUPPLY_CHAIN", "numemployees": "25-50", "country": "US"})
     assert evaluate(expand(PersonaRef("any"), ctx, "contacts"), {"jobtitle": "Head of IT"})
     assert not evaluate(expand(PersonaRef("vp-operations"), ctx, "contacts"), {"jobtitle": "Head of IT"})
     stale = expand(StageDaysOverMax(True), ctx, "deals")

@@ -34,7 +34,7 @@ def test_a_tautology_tier_shadows_every_later_tier(example_copy: Path) -> None:
 
 def test_a_last_catch_all_is_fine(example_copy: Path) -> None:
     edit(example_copy, "specs/tiers.yaml",
-         "    when: {property: industry, in: [logistics, transportation]}\n", "")
+         "    when: {property: industry, in: [LOGISTICS_AND_SUPPLY_CHAIN, TRANSPORTATION_TRUCKING_RAILROAD]}\n", "")
     report = gates(example_copy, 1)
     assert result(report, "GTM713").passed and result(report, "GTM714").passed
 
