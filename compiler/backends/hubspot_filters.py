@@ -295,17 +295,22 @@ def _key(f: Filter) -> str:
     return json.dumps(f, sort_keys=True, default=str)
 
 
+def _same(f: Filter) -> str:
+    """Identity of a filter up to the order of its ``values`` (a set for the operators used)."""
+    return _key(_normalize_filter(f))
+
+
 def _conj(filters: tuple[Filter, ...]) -> Conj:
     seen: dict[str, Filter] = {}
     for f in filters:
-        seen.setdefault(_key(f), f)
+        seen.setdefault(_same(f), f)
     return tuple(seen.values())
 
 
 def _dedupe(dnf: list[Conj]) -> list[Conj]:
     seen: dict[tuple[str, ...], Conj] = {}
     for c in dnf:
-        seen.setdefault(tuple(sorted(_key(f) for f in c)), c)
+        seen.setdefault(tuple(sorted(_same(f) for f in c)), c)
     return list(seen.values())
 
 
