@@ -227,7 +227,7 @@ def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: 
     idempotent = options.get("method", "GET").upper() != "POST"
 
     @retry(retry=retry_if_exception(_retryable_raw), stop=stop_after_attempt(6),
-           wait=wait_exponential_jitter(initial=0.2, max=8.0), reraise=True)
+           wait=wait_exponential_jitter(multiplier=0.2, max=8.0), reraise=True)
     def once() -> Any:
         limiter.acquire()
         try:

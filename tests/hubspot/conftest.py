@@ -1,0 +1,49 @@
+"""Fixtures for end-to-end tests of the HubSpot provider against the emulator on loopback."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from providers.hubspot.emulator.server import EmulatorServer
+from tests.conftest import REPO
+
+TOKEN = "pat-na1-e2e-0000-secret-token-value"
+TOKEN_ENV = "GTM_E2E_TOKEN"
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        yield emu
+
+
+def write_workspace(ws: Path, base_url: str, protected: bool = False, specs: Path | None = None) -> None:
+    ws.mkdir(parents=True, exist_ok=True)
+    prot = ", protected: true" if protected else ""
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: e2e\nenvironments:\n"
+        f"  emu: {{provider: hubspot, token_env: {TOKEN_ENV}, base_url: '{base_url}'{prot}}}\n"
+        "  local: {provider: local}\n"
+        "default_environment: emu\n")
+    if not (ws / "specs").exists():
+        shutil.copytree(specs or REPO / "specs", ws / "specs")
+
+
+@pytest.fixture
+def hs_ws(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The example specs in a workspace whose default environment is the emulator."""
+    ws = tmp_path / "ws"
+    write_workspace(ws, emulator.base_url)
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    yield ws
+
+
+def client(emu: EmulatorServer):  # type: ignore[no-untyped-def]
+    from hubspot import HubSpot
+
+    return HubSpot(access_token=TOKEN, host=emu.base_url, base_url=emu.base_url)
