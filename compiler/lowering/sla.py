@@ -9,11 +9,7 @@ from compiler.ir import Resource
 from compiler.lowering.context import LowerContext
 from compiler.parse import Spec
 
-CONTACTED: dict[str, dict[str, Any]] = {
-    "contacts": {"property": "notes_last_contacted", "known": True},
-    "companies": {"property": "notes_last_contacted", "known": True},
-    "deals": {"property": "notes_last_contacted", "known": True},
-}
+CONTACTED: dict[str, Any] = {"property": "notes_last_contacted", "known": True}
 
 
 def breach_actions(actions: list[Any], sla_id: str) -> list[dict[str, Any]]:
@@ -45,6 +41,7 @@ def lower(spec: Spec, cx: LowerContext) -> None:
         "description": f"SLA {m.id}: {m.owner} responds within {m.respond_within}.",
         "enrollment": cx.core_data(spec, ("when",), m.object),
         "reenroll": True,
-        "goal": CONTACTED[m.object],
+        # only contact workflows have goals in HubSpot; elsewhere the breach steps always run
+        "goal": CONTACTED if m.object == "contacts" else None,
         "actions": actions,
     }, spec.at("id"), (), "SLA"))

@@ -37,7 +37,7 @@ from providers.hubspot.http import (
 )
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
-OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals")
+OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
 BATCH = 100
 Report = Callable[[Change, str | None], None]

@@ -355,7 +355,9 @@ class Writer:
         r = c.after
         fid = self._flow_id(r.name)
         current = self.p._raw(f"read {r.address}", "GET", f"/automation/v4/flows/{fid}") or {}
-        body = {**self._flow_body(r), "revisionId": current.get("revisionId")}
+        # gtm never switches a flow on or off: keep whatever a person chose in HubSpot
+        body = {**self._flow_body(r), "revisionId": current.get("revisionId"),
+                "isEnabled": bool(current.get("isEnabled", False))}
         self.p._raw(f"update {r.address}", "PUT", f"/automation/v4/flows/{fid}", body=body)
 
     def _workflow_delete(self, c: Change) -> None:

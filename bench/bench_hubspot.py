@@ -1,0 +1,182 @@
+"""Benchmark: requests and wall time of the HubSpot provider against the emulator at 50 ms
+latency, beside a naive one-request-per-resource strategy measured in the same run.
+
+The generated portal: about 2,000 properties over four object types, 12 deal pipelines,
+60 lists and 40 workflows (built as IR resources, so the provider is measured on its own).
+Prints figures; asserts nothing.
+
+    .venv/bin/python bench/bench_hubspot.py [--properties 2000] [--latency-ms 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from compiler.diff import diff_resources  # noqa: E402
+from compiler.ir import Resource, owned  # noqa: E402
+from compiler.lowering.context import prop_attrs  # noqa: E402
+from compiler.plan import Change  # noqa: E402
+from gtm.applying import waves  # noqa: E402
+from providers.hubspot.emulator.server import EmulatorServer  # noqa: E402
+from providers.hubspot.normalize import OBJECT_TYPE_IDS  # noqa: E402
+from providers.hubspot.provider import HubSpotProvider  # noqa: E402
+from providers.hubspot.write import property_body  # noqa: E402
+
+TOKEN = "pat-bench"
+OBJECTS = ("contacts", "companies", "deals", "tickets")
+
+
+def desired_resources(n_props: int) -> list[Resource]:
+    out: list[Resource] = []
+    per = n_props // len(OBJECTS)
+    for obj in OBJECTS:
+        out.append(Resource("property_group", obj, "gtm", {"label": "GTM managed"}))
+        for i in range(per):
+            kind = i % 3
+            if kind == 0:
+                a = prop_attrs(f"GTM · p{i}", "gtm", "string", "text")
+            elif kind == 1:
+                a = prop_attrs(f"GTM · p{i}", "gtm", "number", "number")
+            else:
+                a = prop_attrs(f"GTM · p{i}", "gtm", "enumeration", "select", options=["a", "b", "c"])
+            a.pop("calculation")
+            a["formula"] = None
+            out.append(Resource("property", obj, f"gtm_p{i}", a))
+    for p in range(12):
+        stages = [{"id": f"gtm-pipe-{p}-s{k}", "label": f"Stage {k}", "display_order": k,
+                   "probability": round(k / 10, 1), "closed": False} for k in range(1, 6)]
+        stages.append({"id": f"gtm-pipe-{p}-won", "label": "Won", "display_order": 6, "probability": 1.0,
+                       "closed": True})
+        out.append(Resource("pipeline", "deals", f"gtm-pipe-{p}", {"label": f"Pipeline {p}", "display_order": p,
+                                                                   "stages": stages}))
+    for i in range(60):
+        out.append(Resource("list", "contacts", f"gtm-list-{i}", {
+            "object": "contacts", "processing": "DYNAMIC", "filter": {"property": f"gtm_p{(i * 3) % per}",
+                                                                      "known": True}}))
+    for i in range(40):
+        out.append(Resource("workflow", "contacts", f"gtm-flow-{i}", {
+            "object": "contacts", "description": f"bench flow {i}",
+            "enrollment": {"property": f"gtm_p{(i * 3 + 1) % per}", "gt": i}, "reenroll": False, "goal": None,
+            "actions": [{"type": "delay", "duration": "1d"},
+                        {"type": "notify", "recipient": "owner", "message": f"flow {i}"}]}))
+    return out
+
+
+def run_ours(emu: EmulatorServer, desired: list[Resource]) -> dict[str, Any]:
+    prov = HubSpotProvider(TOKEN, emu.base_url, max_concurrency=4)
+    out: dict[str, Any] = {}
+    emu.reset_stats()
+    t = time.perf_counter()
+    live = prov.read()
+    real, _ = prov.realize(desired)
+    changes = diff_resources(real, live.resources, lambda r: owned(r))
+    out["plan_fresh"] = (emu.stats()["total"], time.perf_counter() - t, len(changes))
+    emu.reset_stats()
+    t = time.perf_counter()
+    failures: list[str] = []
+    for wave in waves(changes):
+        prov.apply_changes(wave, live, lambda c, e: failures.append(f"{c.address}: {e}") if e else None)
+    out["apply"] = (emu.stats()["total"], time.perf_counter() - t, len(failures))
+    emu.reset_stats()
+    t = time.perf_counter()
+    live = prov.read()
+    real, _ = prov.realize(desired)
+    again = diff_resources(real, live.resources, lambda r: owned(r))
+    out["plan_steady"] = (emu.stats()["total"], time.perf_counter() - t, len(again))
+    out["failures"] = failures[:3]
+    return out
+
+
+class Naive:
+    """One request per resource: read each one by name, create each one on its own."""
+
+    def __init__(self, emu: EmulatorServer) -> None:
+        self.prov = HubSpotProvider(TOKEN, emu.base_url, max_concurrency=4)
+        self.crm = self.prov.client.crm
+
+    def exists(self, r: Resource) -> bool:
+        from providers.base import ProviderError
+
+        try:
+            if r.type == "property_group":
+                self.prov._json("read", self.crm.properties.groups_api.get_by_name, r.object, r.name)
+            elif r.type == "property":
+                self.prov._json("read", self.crm.properties.core_api.get_by_name, r.object, r.name)
+            elif r.type == "pipeline":
+                self.prov._json("read", self.crm.pipelines.pipelines_api.get_by_id, r.object, r.name)
+            elif r.type == "list":
+                self.prov._json("read", self.crm.lists.lists_api.get_by_name, r.name, OBJECT_TYPE_IDS[str(r.object)])
+            else:
+                return self.prov._raw("read", "GET", "/automation/v4/flows", qs={"limit": 100}) is not None
+            return True
+        except ProviderError as e:
+            if e.status == 404:
+                return False
+            raise
+
+    def create(self, r: Resource, live: Any) -> None:
+        if r.type == "property":
+            self.prov._json("create", self.crm.properties.core_api.create, r.object,
+                            property_body(r.name, r.attributes, True))
+        else:
+            self.prov.apply_change(Change("create", None, r), live)
+
+
+def run_naive(emu: EmulatorServer, desired: list[Resource]) -> dict[str, Any]:
+    n = Naive(emu)
+    out: dict[str, Any] = {}
+    emu.reset_stats()
+    t = time.perf_counter()
+    missing = [r for r, ok in zip(desired, n.prov._parallel([lambda r=r: n.exists(r) for r in desired]),
+                                  strict=True) if not ok]
+    out["plan_fresh"] = (emu.stats()["total"], time.perf_counter() - t, len(missing))
+    live = n.prov.read()
+    real, _ = n.prov.realize(missing)
+    emu.reset_stats()
+    t = time.perf_counter()
+    order = {"property_group": 0, "property": 1, "pipeline": 2, "list": 3, "workflow": 4}
+    for level in range(5):
+        batch = [r for r in real if order[r.type] == level]
+        n.prov._parallel([lambda r=r: n.create(r, live) for r in batch])
+    out["apply"] = (emu.stats()["total"], time.perf_counter() - t, 0)
+    emu.reset_stats()
+    t = time.perf_counter()
+    n.prov._parallel([lambda r=r: n.exists(r) for r in desired])
+    out["plan_steady"] = (emu.stats()["total"], time.perf_counter() - t, 0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--properties", type=int, default=2000)
+    ap.add_argument("--latency-ms", type=int, default=50)
+    a = ap.parse_args()
+    desired = desired_resources(a.properties)
+    counts: dict[str, int] = {}
+    for r in desired:
+        counts[r.type] = counts.get(r.type, 0) + 1
+    print(f"desired: {counts} (objects: {', '.join(OBJECTS)}), latency {a.latency_ms} ms, 4 workers")
+    results = {}
+    for name, fn in (("gtm", run_ours), ("naive", run_naive)):
+        with EmulatorServer(token=TOKEN, seed=True) as emu:
+            emu.configure(latency_ms=a.latency_ms)
+            results[name] = fn(emu, desired)
+    print(f"{'phase':22} {'gtm req':>8} {'gtm s':>7} {'naive req':>10} {'naive s':>8} {'req ratio':>10}")
+    for phase in ("plan_fresh", "apply", "plan_steady"):
+        g, nv = results["gtm"][phase], results["naive"][phase]
+        print(f"{phase:22} {g[0]:8d} {g[1]:7.2f} {nv[0]:10d} {nv[1]:8.2f} {nv[0] / max(g[0], 1):9.1f}x")
+    other = sum(v for k, v in counts.items() if k != "property")
+    print(f"apply target: about {counts['property'] / 100:.0f} (properties/100) + {other} (other resources) = "
+          f"{counts['property'] / 100 + other:.0f} requests; gtm made {results['gtm']['apply'][0]}")
+    print(f"plan changes found: fresh {results['gtm']['plan_fresh'][2]}, after apply "
+          f"{results['gtm']['plan_steady'][2]}; apply failures: {results['gtm']['failures'] or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
