@@ -142,5 +142,5 @@ def test_plan_reads_with_few_requests(hs_ws: Path, emulator: EmulatorServer) -> 
     emulator.reset_stats()
     assert gtm("plan", "--detailed-exitcode").exit_code == 0
     total = emulator.stats()["total"]
-    # groups + properties for 3 objects, pipelines, list search + read, flow listing + batch read
-    assert total <= 12, emulator.stats()["by_endpoint"]
+    # groups + properties for 4 objects, pipelines, list search + read, flow listing + batch read
+    assert total <= 13, emulator.stats()["by_endpoint"]

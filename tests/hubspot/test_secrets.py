@@ -66,7 +66,8 @@ def test_missing_token_variable_names_it(hs_ws: Path, monkeypatch: pytest.Monkey
 
 def test_missing_scopes_are_listed(hs_ws: Path, emulator: EmulatorServer) -> None:
     emulator.configure(granted_scopes=["crm.schemas.contacts.read", "crm.schemas.companies.read",
-                                       "crm.schemas.deals.read", "crm.objects.deals.read", "crm.lists.read"])
+                                       "crm.schemas.deals.read", "crm.objects.deals.read", "crm.lists.read",
+                                       "tickets"])
     r = gtm("plan")
     assert r.exit_code == 1
     assert "403" in r.stderr and "automation" in r.stderr and f"${TOKEN_ENV}" in r.stderr
