@@ -18,15 +18,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compiler.diff import diff_resources  # noqa: E402
-from compiler.ir import Resource, owned  # noqa: E402
-from compiler.lowering.context import prop_attrs  # noqa: E402
-from compiler.plan import Change  # noqa: E402
-from gtm.applying import waves  # noqa: E402
-from providers.hubspot.emulator.server import EmulatorServer  # noqa: E402
-from providers.hubspot.normalize import OBJECT_TYPE_IDS  # noqa: E402
-from providers.hubspot.provider import HubSpotProvider  # noqa: E402
-from providers.hubspot.write import property_body  # noqa: E402
+from compiler.diff import diff_resources
+from compiler.ir import Resource, owned
+from compiler.lowering.context import prop_attrs
+from compiler.plan import Change
+from gtm.applying import waves
+from providers.hubspot.emulator.server import EmulatorServer
+from providers.hubspot.normalize import OBJECT_TYPE_IDS
+from providers.hubspot.provider import HubSpotProvider
+from providers.hubspot.write import property_body
 
 TOKEN = "pat-bench"
 OBJECTS = ("contacts", "companies", "deals", "tickets")

@@ -19,7 +19,6 @@ from gtm.environments import make_provider, resolve
 from gtm.impact import analyse
 from providers.base import LiveState, Provider, ProviderError
 
-
 # enumerations whose options come from other objects (stage and pipeline ids)
 DYNAMIC_OPTIONS = frozenset({"dealstage", "pipeline", "hs_pipeline", "hs_pipeline_stage", "hubspot_owner_id"})
 

@@ -150,6 +150,16 @@ class Writer:
             getattr(self, f"_{r.type}_delete")(c)
         fn(c)
 
+    def _found(self, what: str, fn: Callable[..., Any], *args: Any) -> bool:
+        """Does the object exist?  (A 404 means no; other errors propagate.)"""
+        try:
+            self.p._json(what, fn, *args)
+            return True
+        except ProviderError as e:
+            if e.status == 404:
+                return False
+            raise
+
     def _verified_create(self, what: str, create: Callable[[], Any], exists: Callable[[], bool]) -> None:
         """Create; on an unclear failure, read first and retry only when the object is still missing."""
         for attempt in range(CREATE_ATTEMPTS):
@@ -190,17 +200,9 @@ class Writer:
         r = c.resource
         api = self.crm.properties.groups_api
 
-        def exists() -> bool:
-            try:
-                self.p._json(f"read {r.address}", api.get_by_name, r.object, r.name)
-                return True
-            except ProviderError as e:
-                if e.status == 404:
-                    return False
-                raise
-
         self._verified_create(f"create {r.address}", lambda: self.p._json(
-            f"create {r.address}", api.create, r.object, {"name": r.name, "label": r.attributes["label"]}), exists)
+            f"create {r.address}", api.create, r.object, {"name": r.name, "label": r.attributes["label"]}),
+            partial(self._found, f"read {r.address}", api.get_by_name, r.object, r.name))
 
     def _property_group_update(self, c: Change) -> None:
         r = c.resource
@@ -225,17 +227,9 @@ class Writer:
         r = c.resource
         api = self.crm.pipelines.pipelines_api
 
-        def exists() -> bool:
-            try:
-                self.p._json(f"read {r.address}", api.get_by_id, r.object, r.name)
-                return True
-            except ProviderError as e:
-                if e.status == 404:
-                    return False
-                raise
-
         self._verified_create(f"create {r.address}", lambda: self.p._json(
-            f"create {r.address}", api.create, r.object, self._pipeline_body(r, True)), exists)
+            f"create {r.address}", api.create, r.object, self._pipeline_body(r, True)),
+            partial(self._found, f"read {r.address}", api.get_by_id, r.object, r.name))
 
     def _pipeline_update(self, c: Change) -> None:
         r = c.resource

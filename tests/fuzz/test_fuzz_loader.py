@@ -4,6 +4,7 @@ diagnostic points inside the file it names."""
 from __future__ import annotations
 
 import string
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -13,14 +14,14 @@ from compiler.checks import run_checks
 from compiler.conditions.parse import parse_condition
 from compiler.models import KINDS
 from compiler.parse import parse_document
-from compiler.source import load_text
+from compiler.source import load_file
 from compiler.specset import SpecSet, condition_paths
 
 EXAMPLE = (Path(__file__).resolve().parents[2] / "specs").glob("*.yaml")
 SEEDS = [p.read_text() for p in sorted(EXAMPLE)]
 
-yaml_chars = st.sampled_from(list(string.printable) + ["\t", "&", "*", "!", "|", ">", "-", ":", "{", "}", "[",
-                                                        "]", "#", "'", '"', "é", "\x00", "\ufeff"])
+EXTRA_CHARS = ["\t", "&", "*", "!", "|", ">", "-", ":", "{", "}", "[", "]", "#", "'", '"', "é", "\x00", "\ufeff"]
+yaml_chars = st.sampled_from([*string.printable, *EXTRA_CHARS])
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
                     st.text(max_size=12))
 json_like = st.recursive(scalars, lambda children: st.one_of(
@@ -35,9 +36,15 @@ spec_like = st.recursive(
 )
 
 
+TMP = Path(tempfile.mkdtemp(prefix="gtm-fuzz-"))
+
+
 def _check(text: str, name: str = "f.yaml") -> None:
-    res = load_text(text, name)
-    lines = text.count("\n") + 1
+    """Through the same path users hit: bytes in a file, the byte checks, then YAML."""
+    path = TMP / name
+    path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    res = load_file(path, name)
+    lines = text.count("\n") + text.count("\r") + 1
     for d in res.diagnostics:
         assert d.range is not None and d.range.file == name
         assert 1 <= d.range.line <= lines + 1

@@ -13,55 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from compiler.catalog import INDUSTRIES, LIFECYCLE_STAGES
+from compiler.catalog import LEAD_STATUS as LEAD_STATUS_VALUES
+
 from .state import EPOCH_ISO, PortalState
 
-LIFECYCLE = (
-    ("subscriber", "Subscriber"),
-    ("lead", "Lead"),
-    ("marketingqualifiedlead", "Marketing Qualified Lead"),
-    ("salesqualifiedlead", "Sales Qualified Lead"),
-    ("opportunity", "Opportunity"),
-    ("customer", "Customer"),
-    ("evangelist", "Evangelist"),
-    ("other", "Other"),
-)
-LEAD_STATUS = (
-    ("NEW", "New"),
-    ("OPEN", "Open"),
-    ("IN_PROGRESS", "In Progress"),
-    ("OPEN_DEAL", "Open Deal"),
-    ("UNQUALIFIED", "Unqualified"),
-    ("ATTEMPTED_TO_CONTACT", "Attempted to Contact"),
-    ("CONNECTED", "Connected"),
-    ("BAD_TIMING", "Bad Timing"),
-)
-INDUSTRIES = (
-    "ACCOUNTING",
-    "AIRLINES_AVIATION",
-    "APPAREL_FASHION",
-    "AUTOMOTIVE",
-    "BANKING",
-    "COMPUTER_SOFTWARE",
-    "CONSTRUCTION",
-    "CONSUMER_GOODS",
-    "E_LEARNING",
-    "FINANCIAL_SERVICES",
-    "FOOD_BEVERAGES",
-    "HOSPITAL_HEALTH_CARE",
-    "INFORMATION_TECHNOLOGY_AND_SERVICES",
-    "INSURANCE",
-    "LOGISTICS_AND_SUPPLY_CHAIN",
-    "MACHINERY",
-    "MARKETING_AND_ADVERTISING",
-    "OIL_ENERGY",
-    "PACKAGE_FREIGHT_DELIVERY",
-    "REAL_ESTATE",
-    "RETAIL",
-    "TELECOMMUNICATIONS",
-    "TRANSPORTATION_TRUCKING_RAILROAD",
-    "WAREHOUSING",
-    "WHOLESALE",
-)
+LIFECYCLE = LIFECYCLE_STAGES
+LEAD_STATUS = tuple((v, v.replace("_", " ").title()) for v in LEAD_STATUS_VALUES)
 SOURCES = (
     "ORGANIC_SEARCH",
     "PAID_SEARCH",
