@@ -5,8 +5,8 @@ Providers import only the compiler's IR, plan and diagnostics types.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from compiler.diagnostics import Diagnostic
