@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from compiler.conditions.ast import IcpRef, PersonaRef, StageDaysOverMax, TierRef, walk
+from compiler.conditions.ast import IcpRef, Leaf, PersonaRef, StageDaysOverMax, TierRef, walk
 from compiler.diagnostics import Diagnostic, SourceRange, error
 from compiler.parse import Spec, suggest
 from compiler.specset import SpecSet
+
+VALUE_OPS = ("eq", "ne", "in", "not_in")
 
 
 def condition_object(spec: Spec) -> str:
@@ -35,6 +37,9 @@ def check(ss: SpecSet) -> list[Diagnostic]:
     tiers = {t.id: s.at("tiers", i, "id") for s, i, t in ss.tiers()}
     slas = {s.ident: s.at("id") for s in ss.of("SLA") if s.ident}
     has_stage_limits = any(st.max_days for p in ss.of("Pipeline") for st in p.model.stages)
+    bands = {b.id: s.at("bands", i, "id") for s in ss.of("LeadScoring") for i, b in enumerate(s.model.bands)}
+    # properties gtm computes, whose values are spec ids: a typo there is a dangling reference
+    value_refs = {"gtm_lead_band": ("GTM306", "band", bands), "gtm_tier": ("GTM303", "tier", tiers)}
 
     for spec in ss.specs:
         obj = condition_object(spec)
@@ -52,6 +57,13 @@ def check(ss: SpecSet) -> list[Diagnostic]:
                     for t in node.tiers:
                         if t not in tiers:
                             out.append(_unknown("GTM303", "tier", t, node.range, tiers))
+                elif isinstance(node, Leaf) and node.property in value_refs and node.op in VALUE_OPS:
+                    code, what, known = value_refs[node.property]
+                    if known:
+                        values = node.value if isinstance(node.value, list) else [node.value]
+                        for v in values:
+                            if str(v) not in known:
+                                out.append(_unknown(code, what, str(v), node.range, known))
                 elif isinstance(node, StageDaysOverMax):
                     if obj != "deals":
                         out.append(error("GTM408", f"stage_days_over_max applies to deals, not {obj}",
