@@ -6,6 +6,7 @@ import click
 
 from gtm.commands.apply import apply
 from gtm.commands.emulator import emulator
+from gtm.commands.explain import explain
 from gtm.commands.gate import gate
 from gtm.commands.init import init
 from gtm.commands.plan import plan
@@ -13,4 +14,4 @@ from gtm.commands.schema import schema
 from gtm.commands.unlock import unlock
 from gtm.commands.validate import validate
 
-COMMANDS: list[click.Command] = [validate, plan, apply, gate, schema, init, emulator, unlock]
+COMMANDS: list[click.Command] = [validate, plan, apply, gate, explain, schema, init, emulator, unlock]
