@@ -12,6 +12,7 @@ from gtm.commands.init import init
 from gtm.commands.plan import plan
 from gtm.commands.schema import schema
 from gtm.commands.unlock import unlock
+from gtm.commands.utm import utm
 from gtm.commands.validate import validate
 
-COMMANDS: list[click.Command] = [validate, plan, apply, gate, explain, schema, init, emulator, unlock]
+COMMANDS: list[click.Command] = [validate, plan, apply, gate, explain, utm, schema, init, emulator, unlock]
