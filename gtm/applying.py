@@ -1,12 +1,9 @@
-"""Apply a plan: destroy gate, provider-side lock, journal, record moves, progress."""
+"""Apply a plan: destroy gate, journal, record moves, waves of changes, progress."""
 
 from __future__ import annotations
 
-import contextlib
-import getpass
 import os
 import sys
-import uuid
 from dataclasses import dataclass, field
 
 import click
@@ -15,7 +12,7 @@ from compiler.diagnostics import Diagnostic, error
 from compiler.plan import Change, Plan
 from gtm.journal import Journal
 from gtm.planning import Session
-from providers.base import LockHeld, ProviderError
+from providers.base import ProviderError
 
 
 @dataclass
@@ -40,20 +37,10 @@ def _progress() -> bool:
 
 
 def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
+    """Apply ``plan``; the caller holds the environment's lock (see :mod:`gtm.locking`)."""
     gate = destroy_gate(plan, allow_destroy)
     if gate:
         return ApplyResult(False, [], gate)
-    holder = {"id": uuid.uuid4().hex, "environment": s.env_name, "user": _user(), "command": "gtm apply"}
-    try:
-        s.provider.acquire_lock(holder)
-    except LockHeld as e:
-        h = e.holder
-        who = f"{h.get('user', '?')} on {h.get('host', '?')} (pid {h.get('pid', '?')})"
-        return ApplyResult(False, [], [error(
-            "GTM605", f'another apply holds the lock on environment "{s.env_name}": {who}',
-            hint=f"wait for it to finish; if it died, run `gtm unlock -e {s.env_name}` to break the stale lock")])
-    except ProviderError as e:
-        return ApplyResult(False, [], [error(e.code, e.message)])
     journal = Journal.for_env(s.project.root, s.env_name)
     journal.begin([(c.address, c.action) for c in plan.changes])
     index = {id(c): i for i, c in enumerate(plan.changes)}
@@ -92,9 +79,6 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
     except KeyboardInterrupt:
         journal.finish("interrupted", "interrupted")
         raise
-    finally:
-        with contextlib.suppress(ProviderError):
-            s.provider.release_lock(holder["id"])
 
 
 def waves(changes: list[Change]) -> list[list[Change]]:
@@ -119,10 +103,3 @@ def _stopped(ch: Change, msg: str, journal: Journal, n_failed: int = 1) -> Diagn
     more = f" (and {n_failed - 1} more failed)" if n_failed > 1 else ""
     return error("GTM608", f"apply stopped at {ch.address}: {msg}{more}", address=ch.address, notes=tuple(notes),
                  hint="fix the cause and run `gtm apply` again; it plans from the live CRM and finishes the rest")
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # getuser raises various errors in containers
-        return "unknown"

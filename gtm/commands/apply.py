@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,8 @@ from gtm.applying import run_apply
 from gtm.commands.plan import env_option
 from gtm.context import open_project, print_diagnostics, workspace_options
 from gtm.journal import Journal
-from gtm.planning import make_plan_in, open_session
+from gtm.locking import LockError, apply_lock
+from gtm.planning import Session, make_plan_in, open_session
 from gtm.saved_plan import check_saved_plan, read_saved_plan
 from gtm.views.plan_text import render_plan
 from providers.base import ProviderError
@@ -45,40 +47,51 @@ def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: 
         _fail([*project.diagnostics, *sdiags])
     assert session is not None
     try:
-        prev = Journal.previous(project.root, session.env_name)
-        if prev and prev.get("status") in ("failed", "running", "interrupted"):
-            click.echo(f"Note: the previous apply on \"{session.env_name}\" ended {prev.get('status')}; "
-                       "planning from the live CRM to finish it.", err=True)
         try:
-            plan, pdiags = make_plan_in(session, targets)
-        except ProviderError as e:
-            _fail([error(e.code, e.message)])
-            return
-        errs = [d for d in [*sdiags, *pdiags] if d.is_error]
-        if saved is not None and not errs:
-            errs = check_saved_plan(saved, plan, session.env_name)
-        print_diagnostics([d for d in [*project.diagnostics, *sdiags, *pdiags] if not d.is_error], "text")
-        if errs:
-            _fail(errs)
-        click.echo(render_plan(plan), nl=False)
-        if not plan.has_changes:
-            sys.exit(exitcodes.OK)
-        if saved is None and not auto_approve:
-            if not sys.stdin.isatty():
-                _fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
-                             hint="review the plan and pass --auto-approve, or apply a saved plan file")])
-            if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
-                click.echo("Apply cancelled; nothing changed.")
-                sys.exit(exitcodes.ERROR)
-        result = run_apply(session, plan, allow_destroy)
-        if not result.ok:
-            _fail(result.diagnostics)
-        c = plan.counts
-        click.echo(f"Apply complete! Resources: {c['add']} added, {c['change']} changed, "
-                   f"{c['destroy']} destroyed.")
-        sys.exit(exitcodes.OK)
+            with apply_lock(session.provider, session.env_name):
+                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy)
+        except LockError as e:
+            _fail([e.diagnostic])
     finally:
         session.close()
+
+
+def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[Diagnostic],
+                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool) -> None:
+    """Plan, show, confirm and apply while holding the lock (so the confirmed plan is what runs)."""
+    project = session.project
+    prev = Journal.previous(project.root, session.env_name)
+    if prev and prev.get("status") in ("failed", "running", "interrupted"):
+        click.echo(f"Note: the previous apply on \"{session.env_name}\" ended {prev.get('status')}; "
+                   "planning from the live CRM to finish it.", err=True)
+    try:
+        plan, pdiags = make_plan_in(session, targets)
+    except ProviderError as e:
+        _fail([error(e.code, e.message)])
+        return
+    errs = [d for d in [*sdiags, *pdiags] if d.is_error]
+    if saved is not None and not errs:
+        errs = check_saved_plan(saved, plan, session.env_name)
+    print_diagnostics([d for d in [*project.diagnostics, *sdiags, *pdiags] if not d.is_error], "text")
+    if errs:
+        _fail(errs)
+    click.echo(render_plan(plan), nl=False)
+    if not plan.has_changes:
+        sys.exit(exitcodes.OK)
+    if saved is None and not auto_approve:
+        if not sys.stdin.isatty():
+            _fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
+                         hint="review the plan and pass --auto-approve, or apply a saved plan file")])
+        if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
+            click.echo("Apply cancelled; nothing changed.")
+            sys.exit(exitcodes.ERROR)
+    result = run_apply(session, plan, allow_destroy)
+    if not result.ok:
+        _fail(result.diagnostics)
+    c = plan.counts
+    click.echo(f"Apply complete! Resources: {c['add']} added, {c['change']} changed, "
+               f"{c['destroy']} destroyed.")
+    sys.exit(exitcodes.OK)
 
 
 def _fail(diags: list[Diagnostic]) -> None:

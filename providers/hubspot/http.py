@@ -222,8 +222,29 @@ def _retryable_raw(e: BaseException) -> bool:
     return isinstance(e, requests.ConnectionError) and getattr(e, "idempotent", False)
 
 
+_SESSIONS = threading.local()
+
+
+def _session() -> requests.Session:
+    s: requests.Session | None = getattr(_SESSIONS, "session", None)
+    if s is None:
+        s = requests.Session()
+        _SESSIONS.session = s
+    return s
+
+
+def api_request(client: Any, options: dict[str, Any]) -> requests.Response:
+    """What ``client.api_request`` does — the official client's own request builder (URL, auth,
+    headers, JSON body) — sent on a pooled session, and without the client's ``print`` of failed
+    requests (its message can quote request headers, which carry the token)."""
+    from hubspot.utils.requests.http_request_builder import Request
+
+    req = Request(client.config, options)
+    return _session().request(req.get_method(), req.get_url(), timeout=60, **req.get_options_for_sending())
+
+
 def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter) -> Any:
-    """``client.api_request`` (requests, no retries of its own) with pacing and safe retries."""
+    """An ``api_request`` (requests, no retries of its own) with pacing and safe retries."""
     idempotent = options.get("method", "GET").upper() != "POST"
 
     @retry(retry=retry_if_exception(_retryable_raw), stop=stop_after_attempt(6),
@@ -231,7 +252,7 @@ def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: 
     def once() -> Any:
         limiter.acquire()
         try:
-            resp = client.api_request(options)
+            resp = api_request(client, options)
         except requests.ConnectionError as e:
             e.idempotent = idempotent  # type: ignore[attr-defined]
             raise

@@ -71,6 +71,10 @@ class HubSpotProvider:
             raise ProviderError(
                 f'environment variable {env.token_env} is not set: it must hold the HubSpot private-app token '
                 f'for environment "{env_name}"', code="GTM606")
+        if any(ch.isspace() or not ch.isprintable() for ch in token):
+            raise ProviderError(
+                f"environment variable {env.token_env} holds spaces, line breaks or control characters, so it "
+                f'cannot be the private-app token of environment "{env_name}"; set it again', code="GTM606")
         return cls(token, env.base_url or DEFAULT_BASE_URL, token_env=env.token_env, env_name=env_name,
                    max_concurrency=env.max_concurrency)
 
