@@ -83,6 +83,7 @@ CODES: dict[str, str] = {
     "GTM609": "resource not owned by gtm",
     "GTM610": "invalid plan file",
     "GTM611": "stage removal needs moved_to",
+    "GTM613": "--target matches no resource",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",

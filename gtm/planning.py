@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
 from compiler.conditions.ast import from_data, leaves
-from compiler.diagnostics import Diagnostic, error
+from compiler.diagnostics import Diagnostic, error, warning
 from compiler.diff import diff_resources
 from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, lower
-from compiler.plan import Plan
+from compiler.plan import Change, Plan
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
 from gtm.environments import make_provider, resolve
@@ -115,6 +115,29 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     return diags
 
 
+def _matches(address: str, targets: tuple[str, ...]) -> bool:
+    return any(fnmatch(address, t) or address.startswith(t + ".") or address == t for t in targets)
+
+
+def select_targets(changes: list[Change], desired: list[Resource], targets: tuple[str, ...]
+                   ) -> tuple[list[Change], list[Diagnostic]]:
+    """The changes to targeted addresses plus the changes to what they depend on (as Terraform does)."""
+    by_addr = {r.address: r for r in desired}
+    wanted = {c.address for c in changes if _matches(c.address, targets)}
+    matched_any = bool(wanted) or any(_matches(a, targets) for a in by_addr)
+    todo = list(wanted)
+    while todo:
+        r = by_addr.get(todo.pop())
+        for dep in r.depends_on if r else ():
+            if dep not in wanted:
+                wanted.add(dep)
+                todo.append(dep)
+    diags: list[Diagnostic] = []
+    if not matched_any:
+        diags.append(warning("GTM613", f"--target {' '.join(targets)} matches no resource"))
+    return [c for c in changes if c.address in wanted], diags
+
+
 def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     s.live = s.provider.read()
@@ -125,8 +148,8 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[
     diags.extend(_reference_checks(s))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     if targets:
-        changes = [c for c in changes if any(fnmatch(c.address, t) or c.address.startswith(t + ".")
-                                             or c.address == t for t in targets)]
+        changes, tdiags = select_targets(changes, desired, targets)
+        diags.extend(tdiags)
     protected = bool(getattr(s.env, "protected", False))
     diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
     live_by = s.live.by_address()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from compiler.conditions.ast import from_data, leaves
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.lowering import alert, pipeline, scoring, sequence, sla, tiers, utm
@@ -37,6 +38,30 @@ class Lowered:
                          not r.name.startswith("gtm-"))
 
 
+def referenced_properties(r: Resource) -> set[str]:
+    """Names of the properties a resource's conditions and calculations read."""
+    a = r.attributes
+    conds = [a[k] for k in ("filter", "enrollment", "goal") if a.get(k)]
+    calc = a.get("calculation") or {}
+    conds += [x["when"] for x in calc.get("rules", []) + calc.get("cases", []) if x.get("when")]
+    names = {leaf.property for c in conds for leaf in leaves(from_data(c))}
+    if calc.get("source"):
+        names.add(calc["source"])
+    return names
+
+
+def with_property_dependencies(resources: list[Resource]) -> list[Resource]:
+    """Add each resource's dependency on the desired properties it reads (for ordering and --target)."""
+    props = {(r.object, r.name): r.address for r in resources if r.type == "property"}
+    out = []
+    for r in resources:
+        obj = r.attributes.get("object") or r.object
+        deps = {props[(obj, n)] for n in referenced_properties(r) if (obj, n) in props} - {r.address}
+        extra = tuple(sorted(deps - set(r.depends_on)))
+        out.append(replace(r, depends_on=r.depends_on + extra) if extra else r)
+    return out
+
+
 def lower(ss: SpecSet, ownership: Ownership | None = None) -> Lowered:
     own = ownership or Ownership()
     cx = LowerContext(ss, own, expand_ctx=build_expand_context(ss, own.prefix))
@@ -46,6 +71,6 @@ def lower(ss: SpecSet, ownership: Ownership | None = None) -> Lowered:
             fn(spec, cx)
     groups = [Resource("property_group", obj, cx.group_name, {"label": GROUP_LABEL}, src, (), "workspace")
               for obj, src in sorted(cx.groups_needed.items())]
-    resources = groups + cx.resources
+    resources = with_property_dependencies(groups + cx.resources)
     resources.sort(key=lambda r: r.address)
     return Lowered(resources, cx.diagnostics, cx.stage_moves)

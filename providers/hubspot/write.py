@@ -111,9 +111,11 @@ class Writer:
                 for err in data.get("errors") or []:
                     names = [n for n in pending if n in str(err.get("message", "")) or
                              n in str(err.get("context", {}))]
+                    duplicate = (str(err.get("status")) == "409" or "EXISTS" in str(err.get("subCategory", ""))
+                                 or "already exist" in str(err.get("message", "")).lower())
                     for n in names:
-                        if "exist" in str(err.get("message", "")).lower():
-                            continue  # created by an earlier attempt: verified by the read below
+                        if duplicate:
+                            continue  # maybe created by an earlier attempt: the read below decides
                         results[n] = str(err.get("message") or "create failed")
                         pending.pop(n)
             if not pending:
