@@ -42,7 +42,7 @@ def main() -> None:
         for label, args in (("gtm --version (startup)", ["--version"]), ("gtm validate", ["validate"]),
                             ("gtm plan (fresh portal)", ["plan"]),
                             ("gtm apply --auto-approve", ["apply", "--auto-approve"]),
-                            ("gtm plan (no changes)", ["plan", "--detailed-exitcode"])):
+                            ("gtm plan (no changes)", ["plan", "--detailed-exitcode"])):  # exit 0 expected
             times = []
             rc = 0
             reps = 1 if label.startswith("gtm apply") else a.repeat
@@ -54,6 +54,10 @@ def main() -> None:
         for label, med, mn, rc in rows:
             print(f"{label:32} {med:9.2f} {mn:7.2f} {rc:5d}")
         print(f"lines per second (validate, median): {lines / rows[1][1]:,.0f}")
+        bad = [label for label, _m, _n, rc in rows if rc != 0 and "no changes" not in label]
+        if bad or rows[-1][3] != 0:
+            print(f"WARNING: unexpected exit codes for: {', '.join(bad) or 'plan (no changes)'}")
+            sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def generate(root: Path, scale: float = 1.0) -> int:
             role = ["economic_buyer", "champion", "technical_buyer"][j % 3]
             ps.append(f"  - id: {pid}\n    role: {role}\n    titles: [title {i} {j}, head {i} {j}]\n"
                       f"    pains: [pain a, pain b]\n    triggers: [trigger]\n    objections: [objection]\n")
-        docs.append(f"kind: ICP\nid: icp-{i}\nfirmographics:\n  industries: [logistics, retail]\n"
+        docs.append(f"kind: ICP\nid: icp-{i}\nfirmographics:\n  industries: [LOGISTICS_AND_SUPPLY_CHAIN, RETAIL]\n"
                     f"  employees: {{min: {10 + i}, max: 5000}}\n  countries: [US, GB]\n"
                     "buying_committee: [economic_buyer, champion, technical_buyer]\npersonas:\n" + "".join(ps))
     write("icp.yaml", "---\n".join(docs))

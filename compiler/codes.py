@@ -84,6 +84,7 @@ CODES: dict[str, str] = {
     "GTM610": "invalid plan file",
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
+    "GTM614": "cannot write a file",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",

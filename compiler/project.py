@@ -112,6 +112,7 @@ def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Dia
             spec, pd = parse_document(doc)
             diags.extend(pd)
             if spec is None:
+                ss.reject(doc.data)
                 continue
             ss.specs.append(spec)
     for spec in ss.specs:

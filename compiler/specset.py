@@ -19,8 +19,34 @@ class SpecSet:
 
     specs: list[Spec] = field(default_factory=list)
     conditions: dict[CondKey, Condition] = field(default_factory=dict)
+    # ids declared by documents that failed their schema: references to them are not reported again
+    rejected: dict[str, set[str]] = field(default_factory=dict)
     _sites: dict[tuple[str, int], list[tuple[Path_, Condition]]] | None = field(default=None, repr=False)
     _sites_n: int = field(default=-1, repr=False)
+
+    def reject(self, data: Any) -> None:
+        """Remember the ids a document declares even though it failed its schema."""
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+            return
+        kind = data["kind"]
+
+        def ids(items: Any) -> set[str]:
+            return {str(x["id"]) for x in items if isinstance(x, dict) and "id" in x} if isinstance(items, list) \
+                else set()
+
+        if "id" in data:
+            self.rejected.setdefault(kind, set()).add(str(data["id"]))
+        else:
+            self.rejected.setdefault(kind, set())
+        nested = {"ICP": ("personas", "persona"), "Tiers": ("tiers", "tier"), "LeadScoring": ("bands", "band"),
+                  "Pipeline": ("stages", "stage")}
+        if kind in nested:
+            key, what = nested[kind]
+            self.rejected.setdefault(what, set()).update(ids(data.get(key)))
+
+    def was_rejected(self, what: str, ident: str | None = None) -> bool:
+        got = self.rejected.get(what)
+        return got is not None and (ident is None or ident in got)
 
     def of(self, kind: str) -> list[Spec]:
         return [s for s in self.specs if s.kind == kind]

@@ -45,35 +45,36 @@ def check(ss: SpecSet) -> list[Diagnostic]:
         obj = condition_object(spec)
         for _path, cond in ss.condition_sites(spec):
             for node in walk(cond):
-                if isinstance(node, IcpRef) and node.icp not in icps:
+                if isinstance(node, IcpRef) and node.icp not in icps and not ss.was_rejected("ICP", node.icp):
                     out.append(_unknown("GTM302", "ICP", node.icp, node.range, icps))
                 elif isinstance(node, PersonaRef):
                     if obj != "contacts":
                         out.append(error("GTM408", f"persona conditions apply to contacts, not {obj}",
                                          node.range))
-                    elif node.persona != "any" and node.persona not in personas:
+                    elif (node.persona != "any" and node.persona not in personas
+                          and not ss.was_rejected("persona", node.persona)):
                         out.append(_unknown("GTM301", "persona", node.persona, node.range, personas))
                 elif isinstance(node, TierRef):
                     for t in node.tiers:
-                        if t not in tiers:
+                        if t not in tiers and not ss.was_rejected("tier", t):
                             out.append(_unknown("GTM303", "tier", t, node.range, tiers))
                 elif isinstance(node, Leaf) and node.property in value_refs and node.op in VALUE_OPS:
                     code, what, known = value_refs[node.property]
                     if known:
                         values = node.value if isinstance(node.value, list) else [node.value]
                         for v in values:
-                            if str(v) not in known:
+                            if str(v) not in known and not ss.was_rejected(what, str(v)):
                                 out.append(_unknown(code, what, str(v), node.range, known))
                 elif isinstance(node, StageDaysOverMax):
                     if obj != "deals":
                         out.append(error("GTM408", f"stage_days_over_max applies to deals, not {obj}",
                                          node.range))
-                    elif not has_stage_limits:
+                    elif not has_stage_limits and not ss.was_rejected("Pipeline"):
                         out.append(error("GTM408", "stage_days_over_max needs a pipeline stage with max_days",
                                          node.range))
         if spec.kind == "LeadScoring":
             for i, b in enumerate(spec.model.bands):
-                if b.sla is not None and b.sla not in slas:
+                if b.sla is not None and b.sla not in slas and not ss.was_rejected("SLA", b.sla):
                     out.append(_unknown("GTM304", "SLA", b.sla, spec.at("bands", i, "sla"), slas))
         if spec.kind == "Pipeline":
             stages = {st.id: spec.at("stages", i, "id") for i, st in enumerate(spec.model.stages)}

@@ -32,12 +32,18 @@ def _slug(v: str) -> str:
     return v
 
 
+MAX_DURATION_S = 3650 * 86400  # ten years
+
+
 def _duration(v: str) -> str:
-    if not DURATION_RE.match(v):
+    m = DURATION_RE.match(v)
+    if not m:
         raise PydanticCustomError(
             "gtm_duration", "invalid duration '{value}': write a whole number and a unit, like 30m, 4h or 2d",
             {"value": v},
         )
+    if int(m.group(1)) * _UNIT_SECONDS[m.group(2)] > MAX_DURATION_S:
+        raise PydanticCustomError("gtm_duration", "duration '{value}' is longer than ten years", {"value": v})
     return v
 
 

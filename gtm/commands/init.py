@@ -16,7 +16,11 @@ from gtm.scaffold import FILES
 @click.option("--name", default=None, help="Workspace name (a lower-case slug; default: the directory name).")
 def init(directory: Path, name: str | None) -> None:
     """Create gtm.yaml and a starter specs/ tree that validates and plans."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        click.echo(f"error[GTM614]: cannot create {directory}: {e.strerror or e}", err=True)
+        sys.exit(exitcodes.ERROR)
     if (directory / "gtm.yaml").exists():
         click.echo(f"error: {directory / 'gtm.yaml'} already exists; nothing written", err=True)
         sys.exit(exitcodes.ERROR)
@@ -28,7 +32,11 @@ def init(directory: Path, name: str | None) -> None:
         p = directory / rel
         if p.exists():
             continue
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text.replace("{name}", slug), encoding="utf-8")
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text.replace("{name}", slug), encoding="utf-8")
+        except OSError as e:
+            click.echo(f"error[GTM614]: cannot write {p}: {e.strerror or e}", err=True)
+            sys.exit(exitcodes.ERROR)
         written.append(rel)
     click.echo(f"Created {', '.join(written)} in {directory}.\nNext: gtm validate && gtm plan")

@@ -72,7 +72,12 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
             click.echo(f"Error: the plan has {len(errors)} error(s); nothing can be applied.", err=True)
         sys.exit(exitcodes.ERROR)
     if out_file is not None:
-        write_saved_plan(out_file, p, project)
+        try:
+            write_saved_plan(out_file, p, project)
+        except OSError as e:
+            from compiler.diagnostics import error
+
+            _fail([error("GTM614", f"cannot write the saved plan to {out_file}: {e.strerror or e}")], fmt)
         if fmt == "text":
             click.echo(f"\nSaved the plan to {out_file}. Apply exactly this plan with: gtm apply {out_file}")
     if detailed_exitcode and p.has_changes:

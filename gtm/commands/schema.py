@@ -28,9 +28,13 @@ def schema(kind: str | None, out_dir: Path | None) -> None:
         sys.exit(exitcodes.ERROR)
     selected = {kind: schemas[kind]} if kind else schemas
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, s in selected.items():
-            (out_dir / f"{name}.json").write_text(json.dumps(s, indent=2) + "\n", encoding="utf-8")
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for name, s in selected.items():
+                (out_dir / f"{name}.json").write_text(json.dumps(s, indent=2) + "\n", encoding="utf-8")
+        except OSError as e:
+            click.echo(f"error[GTM614]: cannot write schemas to {out_dir}: {e.strerror or e}", err=True)
+            sys.exit(exitcodes.ERROR)
         click.echo(f"wrote {len(selected)} schema file(s) to {out_dir}")
         return
     payload = selected[kind] if kind else selected

@@ -12,6 +12,9 @@ _VERB = {"create": "will be created", "update": "will be updated in place", "del
          "replace": "must be replaced"}
 
 
+MAX_CHANGED_VALUE = 2000  # before/after of an update: long enough that the difference shows
+
+
 def fmt_value(v: Any, limit: int = MAX_VALUE) -> str:
     if v is None:
         return "(none)"
@@ -48,7 +51,8 @@ def render_change(c: Change) -> list[str]:
                 mark = "-"
             note = "  # forces replacement" if a.forces_replace else ""
             if mark == "~":
-                lines.append(f"      ~ {a.path}: {fmt_value(a.before)} → {fmt_value(a.after)}{note}")
+                lines.append(f"      ~ {a.path}: {fmt_value(a.before, MAX_CHANGED_VALUE)} → "
+                             f"{fmt_value(a.after, MAX_CHANGED_VALUE)}{note}")
             elif mark == "+":
                 lines.append(f"      + {a.path}: {fmt_value(a.after)}{note}")
             else:

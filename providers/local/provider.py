@@ -30,8 +30,8 @@ class LocalProvider:
         self.path = path
         try:
             self.conn = store.connect(path)
-        except sqlite3.DatabaseError as e:
-            raise ProviderError(f"cannot open local database {path}: {e}") from e
+        except (sqlite3.Error, OSError) as e:
+            raise ProviderError(f"cannot open the local database {path}: {getattr(e, 'strerror', None) or e}") from None
 
     # -- reading -----------------------------------------------------------------
     def read(self) -> LiveState:

@@ -160,3 +160,32 @@ def test_example_tree_copy_is_independent(example_ws: Path, repo: Path) -> None:
     assert not (repo / "specs" / "bad.yaml").exists()
     shutil.rmtree(example_ws / "specs")
     assert gtm("validate").exit_code == 1
+
+
+def test_a_rejected_document_causes_no_follow_on_errors(example_ws: Path) -> None:
+    p = example_ws / "specs" / "slas.yaml"
+    p.write_text(p.read_text().replace("respond_within: 2h", "respond_within: 2 hours"))
+    q = example_ws / "specs" / "pipeline.yaml"
+    q.write_text(q.read_text().replace("max_days: 14,\n     entry: [meeting",
+                                       "max_days: fourteen,\n     entry: [meeting"))
+    r = gtm("validate", "--format", "json")
+    codes = [d["code"] for d in json.loads(r.stdout)["diagnostics"] if d["severity"] == "error"]
+    assert sorted(codes) == ["GTM103", "GTM106"], codes
+
+
+def test_unwritable_paths_are_diagnostics_not_tracebacks(example_ws: Path) -> None:
+    ws = example_ws / "gtm.yaml"
+    for args in (("plan", "--out", "/proc/nope/plan.json"), ("schema", "--out", "/proc/nope"),
+                 ("init", "/proc/nope/ws")):
+        r = gtm(*args)
+        assert r.exit_code == 1 and "GTM614" in r.stderr, (args, r.output)
+    ws.write_text(ws.read_text().replace("path: .gtm/local.db", "path: /proc/nope/local.db"))
+    r = gtm("plan")
+    assert r.exit_code == 1 and "cannot open the local database /proc/nope/local.db" in r.stderr
+
+
+def test_durations_longer_than_ten_years_are_refused(example_ws: Path) -> None:
+    p = example_ws / "specs" / "slas.yaml"
+    p.write_text(p.read_text().replace("respond_within: 2h", "respond_within: 99999999999999999999d"))
+    r = gtm("validate")
+    assert r.exit_code == 1 and "error[GTM106]" in r.stderr and "longer than ten years" in r.stderr
