@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 
 from compiler.conditions.ast import from_data, leaves
 from compiler.diagnostics import Diagnostic, error, warning
 from compiler.diff import diff_resources
 from compiler.ir import Resource, owned
-from compiler.lowering import Lowered, lower
+from compiler.lowering import Lowered, infer_origin, lower
+from compiler.parse import suggest
 from compiler.plan import Change, Plan
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
@@ -67,6 +68,15 @@ def spec_digest(resources: list[Resource]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _option_hint(value: str, allowed: set[str]) -> str:
+    same_case = [o for o in allowed if o.lower() == value.lower()]
+    guess = same_case[0] if same_case else suggest(value.upper(), sorted(allowed)) or suggest(value, sorted(allowed))
+    if guess is None:
+        guess = next((o for o in sorted(allowed) if value.lower() in o.lower()), None)
+    shown = ", ".join(sorted(allowed)[:15]) + (" …" if len(allowed) > 15 else "")
+    return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
+
+
 def _reference_checks(s: Session) -> list[Diagnostic]:
     """Every property a condition names must exist live or be created by this plan."""
     props: dict[str, set[str]] = {}
@@ -110,8 +120,7 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                             diags.append(error(
                                 "GTM412", f'"{v}" is not an option of {obj} property "{name}" in '
                                           f'environment "{s.env_name}"', r.source, address=r.address,
-                                hint="options: " + ", ".join(sorted(allowed)[:15])
-                                     + (" …" if len(allowed) > 15 else "")))
+                                hint=_option_hint(str(v), allowed)))
     return diags
 
 
@@ -147,6 +156,9 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[
     s.desired = desired
     diags.extend(_reference_checks(s))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
+    for c in changes:
+        if c.action == "delete" and c.before is not None and c.before.origin is None:
+            c.before = replace(c.before, origin=infer_origin(c.before))
     if targets:
         changes, tdiags = select_targets(changes, desired, targets)
         diags.extend(tdiags)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 FILES: dict[str, str] = {
-    "gtm.yaml": """# yaml-language-server: $schema=https://gtm.dev/schema/v1/Workspace.json
+    "gtm.yaml": """# yaml-language-server: $schema=schemas/Workspace.json
 version: 1
 name: {name}
 specs: specs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +37,31 @@ class Lowered:
     def adopted(self) -> frozenset[str]:
         return frozenset(r.address for r in self.resources if r.type == "pipeline" and
                          not r.name.startswith("gtm-"))
+
+
+# which spec kind made a live resource, from the names lowering gives (for deletes, whose spec is gone)
+ORIGIN_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("property", r"_lead_(score|band)$", "LeadScoring"),
+    ("property", r"_tier$", "Tiers"),
+    ("property", r"_(first|last)_utm_", "UTMConvention"),
+    ("list", r"-band-", "LeadScoring"),
+    ("list", r"-tier-", "Tiers"),
+    ("workflow", r"-mql$", "LeadScoring"),
+    ("workflow", r"-sla-", "SLA"),
+    ("workflow", r"-seq-", "Sequence"),
+    ("workflow", r"-alert-", "AlertRule"),
+    ("workflow", r"-tier-sync$", "Tiers"),
+    ("pipeline", r"", "Pipeline"),
+    ("property_group", r"", "workspace"),
+)
+
+
+def infer_origin(r: Resource) -> str | None:
+    """The business object a live resource belongs to, judged by its name."""
+    for rtype, pattern, origin in ORIGIN_PATTERNS:
+        if r.type == rtype and re.search(pattern, r.name):
+            return origin
+    return None
 
 
 def referenced_properties(r: Resource) -> set[str]:

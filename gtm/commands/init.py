@@ -39,4 +39,17 @@ def init(directory: Path, name: str | None) -> None:
             click.echo(f"error[GTM614]: cannot write {p}: {e.strerror or e}", err=True)
             sys.exit(exitcodes.ERROR)
         written.append(rel)
+    import json
+
+    from compiler.schema import all_schemas
+
+    try:
+        (directory / "schemas").mkdir(exist_ok=True)
+        for name, schema in all_schemas().items():
+            (directory / "schemas" / f"{name}.json").write_text(json.dumps(schema, indent=2) + "\n",
+                                                                encoding="utf-8")
+    except OSError as e:
+        click.echo(f"error[GTM614]: cannot write schemas: {e.strerror or e}", err=True)
+        sys.exit(exitcodes.ERROR)
+    written.append("schemas/")
     click.echo(f"Created {', '.join(written)} in {directory}.\nNext: gtm validate && gtm plan")

@@ -189,3 +189,16 @@ def test_durations_longer_than_ten_years_are_refused(example_ws: Path) -> None:
     p.write_text(p.read_text().replace("respond_within: 2h", "respond_within: 99999999999999999999d"))
     r = gtm("validate")
     assert r.exit_code == 1 and "error[GTM106]" in r.stderr and "longer than ten years" in r.stderr
+
+
+def test_committed_schemas_are_current(repo: Path) -> None:
+    """specs/ and gtm.yaml point editors at schemas/; those files must match `gtm schema`."""
+    from compiler.schema import all_schemas
+
+    for name, schema in all_schemas().items():
+        committed = json.loads((repo / "schemas" / f"{name}.json").read_text())
+        assert committed == schema, f"schemas/{name}.json is stale: run `gtm schema --out schemas`"
+    for f in (repo / "specs").glob("*.yaml"):
+        first = f.read_text().splitlines()[0]
+        target = first.split("$schema=", 1)[1]
+        assert (f.parent / target).resolve().exists(), f"{f.name} points at {target}"
