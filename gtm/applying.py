@@ -82,16 +82,41 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
 
 
 def waves(changes: list[Change]) -> list[list[Change]]:
-    """Consecutive changes of one resource type and direction (creates/updates vs deletes) form a wave:
-    they do not depend on each other, so a provider may batch them or run them concurrently."""
-    out: list[list[Change]] = []
+    """Split the ordered changes into waves whose members do not depend on each other, so a provider
+    may batch them or run them concurrently: consecutive changes of one resource type and direction
+    (creates/updates vs deletes), layered by their dependencies (a calculated property that reads
+    another one comes after it; for deletes, before it)."""
+    groups: list[list[Change]] = []
     for c in changes:
         key = (c.resource.type, c.action == "delete")
-        if out and (out[-1][0].resource.type, out[-1][0].action == "delete") == key:
-            out[-1].append(c)
+        if groups and (groups[-1][0].resource.type, groups[-1][0].action == "delete") == key:
+            groups[-1].append(c)
         else:
-            out.append([c])
+            groups.append([c])
+    out: list[list[Change]] = []
+    for g in groups:
+        out.extend(_layers(g, deleting=g[0].action == "delete"))
     return out
+
+
+def _layers(group: list[Change], deleting: bool) -> list[list[Change]]:
+    addrs = {c.address for c in group}
+    deps = {c.address: {d for d in (c.after or c.before or c.resource).depends_on if d in addrs} for c in group}
+    if deleting:  # delete what depends on a resource before the resource itself
+        rdeps: dict[str, set[str]] = {a: set() for a in addrs}
+        for a, ds in deps.items():
+            for d in ds:
+                rdeps[d].add(a)
+        deps = rdeps
+    layers: list[list[Change]] = []
+    done: set[str] = set()
+    rest = list(group)
+    while rest:
+        layer = [c for c in rest if deps[c.address] <= done] or rest  # a cycle cannot happen; never stall
+        layers.append(layer)
+        done |= {c.address for c in layer}
+        rest = [c for c in rest if c.address not in done]
+    return layers
 
 
 def _stopped(ch: Change, msg: str, journal: Journal, n_failed: int = 1) -> Diagnostic:

@@ -144,3 +144,16 @@ def test_plan_reads_with_few_requests(hs_ws: Path, emulator: EmulatorServer) -> 
     total = emulator.stats()["total"]
     # groups + properties for 4 objects, pipelines, list search + read, flow listing + batch read
     assert total <= 13, emulator.stats()["by_endpoint"]
+
+
+def test_removing_every_spec_but_the_icp_destroys_cleanly(hs_ws: Path, emulator: EmulatorServer) -> None:
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    for f in (hs_ws / "specs").glob("*.yaml"):
+        if f.name != "icp.yaml":
+            f.unlink()
+    r = gtm("apply", "--auto-approve", "--allow-destroy")
+    assert r.exit_code == 0, r.output
+    assert gtm("plan", "--detailed-exitcode").exit_code == 0
+    hs = client(emulator)
+    assert not [p.name for p in hs.crm.properties.core_api.get_all("contacts").results if p.name.startswith("gtm_")]
+    assert "gtm-new-business" not in {p.id for p in hs.crm.pipelines.pipelines_api.get_all("deals").results}
