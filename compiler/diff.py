@@ -14,7 +14,6 @@ from compiler.plan import AttrChange, Change
 
 # attributes a provider cannot change in place: a change forces -/+ replace
 IMMUTABLE: dict[str, tuple[str, ...]] = {
-    "property": ("type_immutable", "unique"),
     "list": ("object", "processing"),
     "workflow": ("object",),
 }

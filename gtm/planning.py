@@ -11,7 +11,7 @@ from compiler.conditions.ast import from_data, leaves
 from compiler.diagnostics import Diagnostic, error, warning
 from compiler.diff import diff_resources
 from compiler.ir import Resource, owned
-from compiler.lowering import Lowered, infer_origin, lower
+from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, Plan
 from compiler.project import Project
@@ -92,15 +92,7 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     seen_values: set[tuple[str, str, str]] = set()
     for r in s.lowered.resources:
         obj = r.attributes.get("object") or r.object
-        conds = []
-        for k in ("filter", "enrollment", "goal"):
-            if r.attributes.get(k):
-                conds.append(r.attributes[k])
-        calc = r.attributes.get("calculation") or {}
-        for rule in calc.get("rules", []) + calc.get("cases", []):
-            if rule.get("when"):
-                conds.append(rule["when"])
-        for c in conds:
+        for c in resource_conditions(r):
             for leaf in leaves(from_data(c)):
                 name = leaf.property
                 if name.startswith("hs_time_in_") or (obj, name) in seen:

@@ -87,3 +87,11 @@ class Provider(Protocol):
 
     def close(self) -> None:
         ...
+
+
+def apply_one(provider: Provider, change: Change, live: LiveState) -> None:
+    """Apply a single change through ``apply_changes``; raise :class:`ProviderError` if it failed."""
+    errors: list[str] = []
+    provider.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
+    if errors:
+        raise ProviderError(errors[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostic, SourceRange, error
+from compiler.parse import Spec
 from compiler.specset import SpecSet
 
 ID_KINDS = ("ICP", "Pipeline", "SLA", "Sequence", "AlertRule")
@@ -58,10 +59,7 @@ def check(ss: SpecSet) -> list[Diagnostic]:
     return out
 
 
-def _unique_in(s: object, attr: str, what: str) -> list[Diagnostic]:
-    from compiler.parse import Spec
-
-    assert isinstance(s, Spec)
+def _unique_in(s: Spec, attr: str, what: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: dict[str, SourceRange] = {}
     labels: dict[str, SourceRange] = {}

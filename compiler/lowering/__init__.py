@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from compiler.conditions.ast import from_data, leaves
 from compiler.diagnostics import Diagnostic
@@ -64,15 +65,22 @@ def infer_origin(r: Resource) -> str | None:
     return None
 
 
-def referenced_properties(r: Resource) -> set[str]:
-    """Names of the properties a resource's conditions and calculations read."""
+def resource_conditions(r: Resource) -> list[Any]:
+    """The core-condition data a resource holds: list filter, workflow enrolment and goal, and the
+    cases of its calculation."""
     a = r.attributes
     conds = [a[k] for k in ("filter", "enrollment", "goal") if a.get(k)]
     calc = a.get("calculation") or {}
     conds += [x["when"] for x in calc.get("rules", []) + calc.get("cases", []) if x.get("when")]
-    names = {leaf.property for c in conds for leaf in leaves(from_data(c))}
-    if calc.get("source"):
-        names.add(calc["source"])
+    return conds
+
+
+def referenced_properties(r: Resource) -> set[str]:
+    """Names of the properties a resource's conditions and calculations read."""
+    names = {leaf.property for c in resource_conditions(r) for leaf in leaves(from_data(c))}
+    source = (r.attributes.get("calculation") or {}).get("source")
+    if source:
+        names.add(source)
     return names
 
 

@@ -23,7 +23,7 @@ from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment
-from providers.base import LiveState, LockHeld, ProviderError
+from providers.base import LiveState, LockHeld, ProviderError, apply_one
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
     Meter,
@@ -320,10 +320,7 @@ class HubSpotProvider:
 
     # -- applying ---------------------------------------------------------------------------
     def apply_change(self, change: Change, live: LiveState) -> None:
-        errors: list[str] = []
-        self.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
-        if errors:
-            raise ProviderError(errors[0])
+        apply_one(self, change, live)
 
     def apply_changes(self, changes: list[Change], live: LiveState, report: Report) -> None:
         """Apply one wave of same-type changes; report each change's outcome (None = done)."""

@@ -15,7 +15,7 @@ from compiler.calculations import with_calculated
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from providers.base import LiveState, LockHeld, ProviderError
+from providers.base import LiveState, LockHeld, ProviderError, apply_one
 from providers.local import store
 
 LOCK_NAME = "apply"
@@ -102,10 +102,7 @@ class LocalProvider:
             store.put_resource(self.conn, a.type, a.object, a.name, a.attributes)
 
     def apply_change(self, change: Change, live: LiveState) -> None:
-        errors: list[str] = []
-        self.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
-        if errors:
-            raise ProviderError(errors[0])
+        apply_one(self, change, live)
 
     def apply_changes(self, changes: list[Change], live: LiveState,
                       report: Callable[[Change, str | None], None]) -> None:
