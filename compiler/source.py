@@ -1,30 +1,24 @@
 """Loading YAML spec files into plain data with a source position for every key and value.
 
-The loader is defensive: size, encoding, binary junk, tab indentation, nesting depth and
-alias expansion are checked on the raw bytes and on the YAML event stream *before* a
-tree is composed, so hostile input becomes a diagnostic rather than a hang or traceback.
+Each file is parsed once, in C (libyaml through ``compiler.yaml12``, with YAML 1.2 resolution).
+The loader is defensive: size, encoding, binary junk and tab indentation are checked on the raw
+bytes; nesting depth and alias expansion on the composed node graph *before* it is converted
+(aliases share nodes, so the check is linear), so hostile input becomes a diagnostic rather than
+a hang or traceback.  Positions are kept as compact tuples and built into ``SourceRange`` only
+when a diagnostic asks for one.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceStartEvent,
-)
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from compiler import yaml12
 from compiler.diagnostics import Diagnostic, SourceRange, error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -34,6 +28,101 @@ MAX_NODES = 2_000_000  # expanded nodes per file, counting every alias expansion
 Path_ = tuple[str | int, ...]
 
 
+Span = tuple[int, int, int | None, int | None]
+
+
+def _span(node: Node) -> Span:
+    """1-based line/column of a node; scalars on one line also carry their (exclusive) end."""
+    sm, em = node.start_mark, node.end_mark
+    if node.__class__ is ScalarNode and em is not None and em.line == sm.line:
+        return (sm.line + 1, sm.column + 1, em.line + 1, max(em.column, sm.column + 1) + 1)
+    return (sm.line + 1, sm.column + 1, None, None)
+
+
+class Positions:
+    """Source ranges by path, looked up lazily in the composed node graph.
+
+    Recording a range for every key and value up front costs more than parsing; diagnostics
+    need a few hundred at most, so a path is resolved on demand by walking the nodes (each
+    mapping's keys are indexed once, on first use).  ``keys`` resolves to the key's node,
+    ``values`` to the value's.  Ranges may also be set explicitly (documents built in code).
+    """
+
+    __slots__ = ("_index", "_memo", "extra", "file", "key", "root")
+
+    def __init__(self, file: str, root: Node | None = None, key: bool = False,
+                 index: dict[int, dict[str | int, tuple[Node | None, Node]]] | None = None,
+                 memo: dict[Path_, tuple[Node | None, Node] | None] | None = None) -> None:
+        self.file = file
+        self.root = root
+        self.key = key
+        self.extra: dict[Path_, Span] = {}
+        self._index = index if index is not None else {}
+        self._memo = memo if memo is not None else {}
+
+    def _children(self, node: Node) -> dict[str | int, tuple[Node | None, Node]] | None:
+        if isinstance(node, ScalarNode):
+            return None
+        found = self._index.get(id(node))
+        if found is None:
+            found = {}
+            if isinstance(node, MappingNode):
+                for k, v in _pairs(node):
+                    try:
+                        kv = _key_value(k)
+                    except (ValueError, TypeError, OverflowError):
+                        continue
+                    found.setdefault(kv, (k, v))
+            else:
+                for i, v in enumerate(node.value):
+                    found[i] = (None, v)
+            self._index[id(node)] = found
+        return found
+
+    def _pair(self, path: Path_) -> tuple[Node | None, Node] | None:
+        """The (key node, value node) at ``path``, memoised per prefix (one child lookup per new path)."""
+        memo = self._memo
+        if path in memo:
+            return memo[path]
+        if not path:
+            found: tuple[Node | None, Node] | None = None if self.root is None else (None, self.root)
+        else:
+            parent = self._pair(path[:-1])
+            children = None if parent is None else self._children(parent[1])
+            found = None if children is None else children.get(path[-1])
+        memo[path] = found
+        return found
+
+    def _span_of(self, path: Path_) -> Span | None:
+        if path in self.extra:
+            return self.extra[path]
+        if not path:
+            return None
+        pair = self._pair(path)
+        if pair is None:
+            return None
+        knode, vnode = pair
+        if self.key:
+            return _span(knode) if knode is not None else None
+        return _span(vnode)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self._span_of(path) is not None
+
+    def __getitem__(self, path: Path_) -> SourceRange:
+        span = self._span_of(tuple(path))
+        if span is None:
+            raise KeyError(path)
+        return SourceRange(self.file, *span)
+
+    def __setitem__(self, path: Path_, rng: SourceRange) -> None:
+        self.extra[tuple(path)] = (rng.line, rng.col, rng.end_line, rng.end_col)
+
+    def get(self, path: Path_, default: SourceRange | None = None) -> SourceRange | None:
+        span = self._span_of(tuple(path))
+        return default if span is None else SourceRange(self.file, *span)
+
+
 @dataclass
 class Document:
     """One YAML document: plain data plus positions keyed by path."""
@@ -41,9 +130,19 @@ class Document:
     file: str
     index: int
     data: Any
-    values: dict[Path_, SourceRange] = field(default_factory=dict)
-    keys: dict[Path_, SourceRange] = field(default_factory=dict)
+    values: Positions = field(default_factory=lambda: Positions(""))
+    keys: Positions = field(default_factory=lambda: Positions(""))
     start: SourceRange | None = None
+
+    def __post_init__(self) -> None:
+        self.values.file = self.keys.file = self.file
+
+    def attach(self, root: Node) -> None:
+        """Resolve positions against ``root`` (the document's composed node graph)."""
+        index: dict[int, dict[str | int, tuple[Node | None, Node]]] = {}
+        memo: dict[Path_, tuple[Node | None, Node] | None] = {}
+        self.values = Positions(self.file, root, key=False, index=index, memo=memo)
+        self.keys = Positions(self.file, root, key=True, index=index, memo=memo)
 
     def at(self, path: Path_, key: bool = False) -> SourceRange:
         """Best source range for ``path``: exact, else the nearest ancestor."""
@@ -72,17 +171,6 @@ class Document:
 class LoadResult:
     documents: list[Document]
     diagnostics: list[Diagnostic]
-
-
-def _yaml() -> YAML:
-    """A safe YAML 1.2 loader; uses the C parser (ruamel.yaml.clib) when it is installed."""
-    try:
-        import _ruamel_yaml  # noqa: F401
-
-        y = YAML(typ="safe", pure=False)
-    except ImportError:  # pragma: no cover - the pure-Python parser gives the same results, slower
-        y = YAML(typ="safe", pure=True)
-    return y
 
 
 def _offset_to_linecol(data: bytes, offset: int) -> tuple[int, int]:
@@ -155,55 +243,6 @@ def _mark_range(display: str, mark: Any) -> SourceRange:
     return SourceRange(display, int(mark.line) + 1, int(mark.column) + 1)
 
 
-def _scan_events(text: str, display: str) -> list[Diagnostic]:
-    """Walk the event stream: nesting depth and expanded size (alias bombs)."""
-    y = _yaml()
-    sizes: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [count, anchor]
-    depth = 0
-    total = 0
-    try:
-        for ev in y.parse(text):
-            if isinstance(ev, MappingStartEvent | SequenceStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return [error("GTM006", f"nesting deeper than {MAX_DEPTH} levels",
-                                  _mark_range(display, ev.start_mark))]
-                stack.append([1, ev.anchor])
-            elif isinstance(ev, CollectionEndEvent):
-                depth -= 1
-                if not stack:
-                    continue
-                count, anchor = stack.pop()
-                if anchor:
-                    sizes[anchor] = count
-                if stack:
-                    stack[-1][0] += count
-                total += 0
-            elif isinstance(ev, ScalarEvent):
-                if ev.anchor:
-                    sizes[ev.anchor] = 1
-                if stack:
-                    stack[-1][0] += 1
-                total += 1
-            elif isinstance(ev, AliasEvent):
-                n = sizes.get(ev.anchor, 1)
-                total += n
-                if stack:
-                    stack[-1][0] += n
-                if total > MAX_NODES or (stack and stack[-1][0] > MAX_NODES):
-                    return [error("GTM005",
-                                  f"aliases expand to more than {MAX_NODES:,} nodes (alias bomb?)",
-                                  _mark_range(display, ev.start_mark))]
-    except MarkedYAMLError as e:
-        return [_yaml_error(display, e)]
-    except YAMLError as e:
-        return [error("GTM001", f"YAML syntax error: {e}", SourceRange(display, 1, 1))]
-    except RecursionError:
-        return [error("GTM006", "nesting too deep to parse", SourceRange(display, 1, 1))]
-    return []
-
-
 def _yaml_error(display: str, e: MarkedYAMLError) -> Diagnostic:
     mark = e.problem_mark or e.context_mark
     problem = (e.problem or "").strip() or str(e).splitlines()[0]
@@ -212,19 +251,15 @@ def _yaml_error(display: str, e: MarkedYAMLError) -> Diagnostic:
     notes: tuple[str, ...] = ()
     if context and e.context_mark is not None and e.context_mark is not mark:
         notes = (f"{context} at line {e.context_mark.line + 1}, column {e.context_mark.column + 1}",)
-    if isinstance(e, DuplicateKeyError):
-        key = problem
-        m = re.search(r'found duplicate key "([^"]*)"', str(e))
-        if m:
-            key = m.group(1)
-        return error("GTM002", f'duplicate key "{key}"', _mark_range(display, mark),
-                     notes=tuple(n for n in notes), hint="each key may appear once per mapping")
+    if "nesting depth" in problem:
+        return error("GTM006", "nesting too deep to parse", _mark_range(display, mark))
     if "\t" in problem or "'\\t'" in problem:
         return error("GTM003", "tab character where YAML expects spaces", _mark_range(display, mark))
     return error("GTM001", summary, _mark_range(display, mark), notes=notes)
 
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
+MERGE_TAG = yaml12.MERGE
+_STR = yaml12.STR
 
 
 class _Duplicate(Exception):
@@ -235,127 +270,161 @@ class _Duplicate(Exception):
         self.first = first
 
 
-class _Converter:
-    """Composed YAML nodes → plain data, recording the range of every key and value."""
-
-    def __init__(self, doc: Document, constructor: Any) -> None:
-        self.doc = doc
-        self.constructor = constructor
-        self.nodes = 0
-
-    def rng(self, node: Node) -> SourceRange:
-        sm, em = node.start_mark, node.end_mark
-        if isinstance(node, ScalarNode) and em is not None and em.line == sm.line:
-            end = max(em.column, sm.column + 1) + 1
-            return SourceRange(self.doc.file, sm.line + 1, sm.column + 1, em.line + 1, end)
-        return SourceRange(self.doc.file, sm.line + 1, sm.column + 1)
-
-    def convert(self, node: Node, path: Path_, depth: int) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
-            raise _TooBig
-        if isinstance(node, MappingNode):
-            out: dict[Any, Any] = {}
-            firsts: dict[Any, Node] = {}
-            for knode, vnode in self._pairs(node):
-                key = self.scalar(knode) if isinstance(knode, ScalarNode) else str(self.convert(knode, path, depth + 1))
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
-                if key in firsts:
-                    raise _Duplicate(key, knode, firsts[key])
-                firsts[key] = knode
-                pk: str | int = key if isinstance(key, str | int) else str(key)
-                self.doc.keys[(*path, pk)] = self.rng(knode)
-                self.doc.values[(*path, pk)] = self.rng(vnode)
-                out[key] = self.convert(vnode, (*path, pk), depth + 1)
-            return out
-        if isinstance(node, SequenceNode):
-            items: list[Any] = []
-            for i, v in enumerate(node.value):
-                self.doc.values[(*path, i)] = self.rng(v)
-                items.append(self.convert(v, (*path, i), depth + 1))
-            return items
-        return self.scalar(node)
-
-    def _pairs(self, node: MappingNode) -> list[tuple[Node, Node]]:
-        """Key/value pairs with ``<<`` merge keys expanded (explicit keys win over merged ones)."""
-        merged: list[tuple[Node, Node]] = []
-        own: list[tuple[Node, Node]] = []
-        for k, v in node.value:
-            if k.tag == MERGE_TAG:
-                sources = v.value if isinstance(v, SequenceNode) else [v]
-                for src in sources:
-                    if isinstance(src, MappingNode):
-                        merged.extend(self._pairs(src))
-            else:
-                own.append((k, v))
-        if not merged:
-            return own
-        own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
-        seen: set[Any] = set()
-        out = []
-        for k, v in merged:
-            kv = k.value if isinstance(k, ScalarNode) else id(k)
-            if kv in own_keys or kv in seen:
-                continue
-            seen.add(kv)
-            out.append((k, v))
-        return out + own
-
-    def scalar(self, node: Node) -> Any:
-        v = self.constructor.construct_object(node, deep=True)
-        if v is None or isinstance(v, bool):
-            return v
-        if isinstance(v, int):
-            return int(v)
-        if isinstance(v, float):
-            return float(v)
-        if isinstance(v, str):
-            return str(v)
-        if isinstance(v, _dt.datetime | _dt.date):
-            return v.isoformat()
-        if isinstance(v, bytes):
-            return v.decode("utf-8", errors="replace")
-        return str(v)
-
-
 class _TooBig(Exception):
-    pass
+    def __init__(self, node: Node) -> None:
+        super().__init__("too big")
+        self.node = node
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: Node) -> None:
+        super().__init__("too deep")
+        self.node = node
+
+
+def _check_size(root: Node) -> None:
+    """Refuse alias bombs and deep nesting before converting: expanded size per node, memoised.
+
+    Aliases share nodes in the composed graph, so this walks each distinct node once while
+    counting every expansion; the deepest collection past a limit is the one reported.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Node, depth: int) -> int:
+        if depth > MAX_DEPTH and not isinstance(node, ScalarNode):
+            raise _TooDeep(node)
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > MAX_NODES:
+                    raise _TooBig(node)
+        elif isinstance(node, SequenceNode):
+            for v in node.value:
+                total += size(v, depth + 1)
+                if total > MAX_NODES:
+                    raise _TooBig(node)
+        sizes[id(node)] = total
+        return total
+
+    size(root, 1)
+
+
+def _key_value(knode: Node) -> str | int:
+    """A mapping key as a path component (non-string, non-int keys become strings)."""
+    if knode.__class__ is ScalarNode:
+        key = knode.value if knode.tag == _STR else yaml12.scalar_value(knode)
+    else:
+        key = str(_Converter(False).convert(knode, 0))
+    return key if isinstance(key, str | int) else str(key)
+
+
+def _pairs(node: MappingNode) -> list[tuple[Node, Node]]:
+    """Key/value pairs with ``<<`` merge keys expanded (explicit keys win over merged ones)."""
+    if not any(k.tag == MERGE_TAG for k, _ in node.value):
+        return list(node.value)
+    merged: list[tuple[Node, Node]] = []
+    own: list[tuple[Node, Node]] = []
+    for k, v in node.value:
+        if k.tag == MERGE_TAG:
+            sources = v.value if isinstance(v, SequenceNode) else [v]
+            for src in sources:
+                if isinstance(src, MappingNode):
+                    merged.extend(_pairs(src))
+        else:
+            own.append((k, v))
+    own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+    seen: set[Any] = set()
+    out = []
+    for k, v in merged:
+        kv = k.value if isinstance(k, ScalarNode) else id(k)
+        if kv in own_keys or kv in seen:
+            continue
+        seen.add(kv)
+        out.append((k, v))
+    return out + own
+
+
+class _Converter:
+    """Composed YAML nodes → plain data (positions stay in the nodes, see ``Positions``)."""
+
+    def __init__(self, merges: bool) -> None:
+        self.merges = merges
+
+    def key(self, knode: Node) -> Any:
+        if knode.__class__ is ScalarNode:
+            key = knode.value if knode.tag == _STR else yaml12.scalar_value(knode)
+        else:
+            key = str(self.convert(knode, 0))
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            key = str(key)
+        return key
+
+    def convert(self, node: Node, depth: int) -> Any:
+        """Plain data for ``node`` (the hot loop of every command: kept lean)."""
+        cls = node.__class__
+        if cls is ScalarNode:
+            return node.value if node.tag == _STR else yaml12.scalar_value(node)  # type: ignore[arg-type]
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(node)
+        convert = self.convert
+        depth += 1
+        if cls is MappingNode:
+            out: dict[Any, Any] = {}
+            pairs = _pairs(node) if self.merges else node.value  # type: ignore[arg-type]
+            for knode, vnode in pairs:
+                key = knode.value if knode.__class__ is ScalarNode and knode.tag == _STR else self.key(knode)
+                if key in out:
+                    first = next(k for k, _ in pairs if self.key(k) == key)
+                    raise _Duplicate(key, knode, first)
+                out[key] = vnode.value if vnode.__class__ is ScalarNode and vnode.tag == _STR else convert(vnode, depth)
+            return out
+        return [convert(v, depth) for v in node.value]
 
 
 def load_text(text: str, display: str) -> LoadResult:
-    """Load YAML text (already decoded) into documents; never raises on bad input."""
-    diags = _scan_events(text, display)
-    if diags:
-        return LoadResult([], diags)
-    y = _yaml()
-    docs: list[Document] = []
+    """Load YAML text (already decoded) into documents in one C pass; never raises on bad input."""
     try:
-        for i, root in enumerate(y.compose_all(text)):
-            doc = Document(display, i, None)
-            if root is None:
-                docs.append(doc)
-                continue
-            doc.start = SourceRange(display, root.start_mark.line + 1, root.start_mark.column + 1)
-            try:
-                doc.data = _Converter(doc, y.constructor).convert(root, (), 0)
-            except _TooBig:
-                return LoadResult([], [error("GTM005", "document expands beyond the size limit", doc.start)])
-            except _Duplicate as d:
-                first = d.first.start_mark
-                return LoadResult([], [error(
-                    "GTM002", f'duplicate key "{d.key}"', _mark_range(display, d.node.start_mark),
-                    notes=(f"first used at line {first.line + 1}, column {first.column + 1}",),
-                    hint="each key may appear once per mapping")])
-            except (ValueError, TypeError, ConstructorError) as e:
-                return LoadResult([], [error("GTM001", f"YAML value error: {str(e).splitlines()[0]}", doc.start)])
-            docs.append(doc)
+        roots = yaml12.compose_all(text)
     except MarkedYAMLError as e:
         return LoadResult([], [_yaml_error(display, e)])
     except YAMLError as e:
-        return LoadResult([], [error("GTM001", f"YAML error: {e}", SourceRange(display, 1, 1))])
+        return LoadResult([], [error("GTM001", f"YAML syntax error: {e}", SourceRange(display, 1, 1))])
     except RecursionError:
         return LoadResult([], [error("GTM006", "nesting too deep to parse", SourceRange(display, 1, 1))])
+    docs: list[Document] = []
+    anchors, merges = "&" in text, "<<" in text
+    for i, root in enumerate(roots):
+        doc = Document(display, i, None)
+        if root is None:
+            docs.append(doc)
+            continue
+        doc.start = SourceRange(display, root.start_mark.line + 1, root.start_mark.column + 1)
+        try:
+            if anchors:  # only anchors make aliases; without them size and depth are checked while converting
+                _check_size(root)
+            doc.data = _Converter(merges).convert(root, 0)
+            doc.attach(root)
+        except _TooDeep as t:
+            return LoadResult([], [error("GTM006", f"nesting deeper than {MAX_DEPTH} levels",
+                                         _mark_range(display, t.node.start_mark))])
+        except _TooBig as t:
+            return LoadResult([], [error("GTM005", f"aliases expand to more than {MAX_NODES:,} nodes (alias bomb?)",
+                                         _mark_range(display, t.node.start_mark))])
+        except _Duplicate as d:
+            first = d.first.start_mark
+            return LoadResult([], [error(
+                "GTM002", f'duplicate key "{d.key}"', _mark_range(display, d.node.start_mark),
+                notes=(f"first used at line {first.line + 1}, column {first.column + 1}",),
+                hint="each key may appear once per mapping")])
+        except (ValueError, TypeError, OverflowError) as e:
+            return LoadResult([], [error("GTM001", f"YAML value error: {str(e).splitlines()[0]}", doc.start)])
+        except RecursionError:
+            return LoadResult([], [error("GTM006", "nesting too deep to parse", doc.start)])
+        docs.append(doc)
     docs = [d for d in docs if d.data is not None or len(docs) == 1]
     if not docs or all(d.data is None for d in docs):
         return LoadResult([], [error("GTM007", "file holds no YAML document",

@@ -15,7 +15,11 @@ import click
 @click.option("--error-rate", type=float, default=0.0, show_default=True, help="Fraction of requests answered 5xx.")
 def emulator(host: str, port: int, token: str, rate_limit: int | None, latency_ms: int, error_rate: float) -> None:
     """Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records)."""
+    import gc
+
     from providers.hubspot.emulator.server import serve_forever
+
+    gc.set_threshold(700, 10, 10)  # a long-running server: the interpreter's default collection pace
 
     click.echo(f"HubSpot emulator on http://{host}:{port} (Ctrl-C to stop)", err=True)
     serve_forever(host=host, port=port, token=token, rate_limit_per_10s=rate_limit, latency_ms=latency_ms,
