@@ -64,7 +64,7 @@ def main() -> None:
             tree = base / f"tree-{scale}"
             lines = generate(tree, scale)
             files = len(list((tree / "specs").glob("*.yaml")))
-            t, rc, mem = median_of(GTM + ["validate"], tree, a.repeat)
+            t, rc, mem = median_of([*GTM, "validate"], tree, a.repeat)
             ty, _, _ = median_of(PYYAML, tree, a.repeat)
             points.append((lines, t))
             print(f"{lines:10,} {files:5} {t:10.3f} {ty:10.3f} {t / ty:6.2f} {mem / 1024:8.0f} {lines / t:9,.0f}")
