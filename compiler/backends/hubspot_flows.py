@@ -16,17 +16,21 @@ is not drift.  A provider updating a flow (PUT) must carry the live ``isEnabled`
 The body.  ``type`` is ``CONTACT_FLOW`` for contacts and ``PLATFORM_FLOW`` otherwise,
 ``objectTypeId`` ``0-1`` / ``0-2`` / ``0-3`` / ``0-5``, ``flowType: WORKFLOW``; the actions are
 ``SINGLE_CONNECTION`` actions with ids ``"1"…"n"`` chained through
-``connection.nextActionId`` (the last one has no ``connection``), ``startActionId`` ``"1"`` and
-``nextAvailableActionId`` ``n+1``; enrollment is ``LIST_BASED`` (``listFilterBranch`` from
-:mod:`compiler.backends.hubspot_filters`, ``shouldReEnroll``), or ``MANUAL`` without an
-enrollment condition; a contact flow's goal is ``goalFilterBranch``.  A goal on any other object
-is a GTM503 error: v4 platform flows have no goal (SPEC: ``goalFilterBranch`` exists only on
-``CONTACT_FLOW``; HubSpot's generated SDK ``HubSpot/hubspot-sdk-python``
-``src/hubspot_sdk/types/automation/api_{contact,platform}_flow_create_request_param.py``, which
-also gives the required keys used below and ``customProperties: Dict[str, str]``).  The create
-schema's required collections are sent empty (``timeWindows``, ``blockedDates``,
-``dataSources``; contact flows also ``suppressionListIds`` and ``canEnrollFromSalesforce:
-false``).
+``connection.nextActionId`` (the last one has no ``connection``) and ``startActionId`` ``"1"``;
+enrollment is ``LIST_BASED`` (``listFilterBranch`` from :mod:`compiler.backends.hubspot_filters`),
+or ``MANUAL`` without an enrollment condition; a contact flow's goal is ``goalFilterBranch``.  A goal
+on any other object is a GTM503 error: v4 platform flows have no goal.  The body carries only fields
+of HubSpot's create schemas (:data:`CREATE_FIELDS`; SPEC: HubSpot's generated SDK
+``HubSpot/hubspot-sdk-python`` ``src/hubspot_sdk/types/automation/
+api_{contact,platform}_flow_{create,put}_request_param.py``): no ``nextAvailableActionId`` (the
+server fills it); the required collections are sent empty (``timeWindows``, ``blockedDates``,
+``dataSources``; contact flows also ``suppressionListIds`` and ``canEnrollFromSalesforce: false``).
+:func:`put_body` cuts a create body down to the PUT schema (no ``objectTypeId``, ``flowType``,
+``dataSources``; the live ``revisionId``, which PUT requires).
+
+Re-enrolment.  ``shouldReEnroll`` is true only together with re-enrolment triggers
+(:func:`reenrollment_triggers`: one per property filter of the enrolment); a workflow that asks for
+re-enrolment but has no property filter enrols once (GTM513 warning).
 
 Reading back exactly.  Some neutral attributes have no HubSpot field (a sequence step's
 ``ask``; the exact spelling of a duration, ``24h`` vs ``1d``; the shape of a condition, which
@@ -45,11 +49,12 @@ version 0.  The other ids are OBSERVED in third-party code that creates flows ag
 :data:`ACTION_TYPES`.
 
 Portal references.  HubSpot needs a marketing-email ``content_id`` for ``send_email`` and owner,
-user or team ids for assignees and recipients other than the record owner.  Pass ``resolve(kind,
-key) -> id | None`` with kinds ``"email"`` (email slug → content id), ``"assignee"`` (task
-``assign_to`` → owner id) and ``"recipient"`` (notification recipient → user id).  Unresolved: an
-email gets the placeholder ``gtm-email:<slug>`` (HubSpot presumably refuses it until mapped) and
-a GTM503 warning; an assignee or recipient falls back to the record owner with a GTM503 warning.
+user or team ids for assignees and recipients other than the record owner.  An action may carry
+the id already (``content_id``, ``owner_id``, ``recipient_id``: the HubSpot provider adds them from
+the environment's ``mappings``), else ``resolve(kind, key) -> id | None`` is asked, with kinds
+``"email"``, ``"assignee"`` (→ owner id) and ``"recipient"`` (→ ``user:<id>`` or ``team:<id>``).
+An unresolved name is an error (GTM510 email, GTM511 assignee, GTM512 recipient; see
+:mod:`compiler.mappings`): no placeholder ever goes into a body.
 
 UNVERIFIED against a live portal: that HubSpot keeps arbitrary ``customProperties`` keys and
 returns them unchanged (if it drops them, reads fall back to the HubSpot fields: conditions keep

@@ -1,13 +1,13 @@
 """``/automation/v4/flows``: workflows (automation v4, BETA in HubSpot; not in client 12).
 
-Create (201) needs ``type`` (CONTACT_FLOW, on ``0-1`` only, or PLATFORM_FLOW),
-``objectTypeId``, ``flowType`` (WORKFLOW, ACTION_SET, UNKNOWN), ``isEnabled`` and
-``actions``; the server fills ``id``, ``revisionId`` "1", timestamps,
-``nextAvailableActionId``, ``crmObjectCreationStatus`` and empty ``timeWindows``,
-``blockedDates``, ``customProperties``, ``dataSources``.  Action ids must be unique and
-every ``connection.nextActionId`` / ``startActionId`` must name an action.  PUT must carry
-the current ``revisionId`` (a stale one is 409 ``CONFLICT``, UNVERIFIED status) and bumps
-it.  The list pages with ``after``/``limit`` (default 100).
+Create (201) takes the create schema of its ``type`` (CONTACT_FLOW, on ``0-1`` only, or
+PLATFORM_FLOW); the server fills ``id``, ``revisionId`` "1", timestamps,
+``nextAvailableActionId`` and ``crmObjectCreationStatus``.  Action ids must be unique and
+every ``connection.nextActionId`` / ``startActionId`` must name an action.  PUT takes the PUT
+schema (no ``objectTypeId``, ``flowType``, ``dataSources``), must carry the current
+``revisionId`` (a stale one is 409 ``CONFLICT``, UNVERIFIED status) and bumps it.  Request fields,
+enrolment criteria and actions are checked by :mod:`.flow_rules` (each rule cites its source;
+``docs/emulator.md`` lists them).  The list pages with ``after``/``limit`` (default 100).
 """
 
 from __future__ import annotations
