@@ -16,6 +16,7 @@ from typing import Any
 
 from compiler import catalog
 
+from .directory import seed_directory
 from .state import EPOCH_ISO, PortalState
 
 # enumeration -> what its options list, per object
@@ -99,6 +100,7 @@ def sync_pipeline_options(state: PortalState, object_name: str) -> None:
 
 def seed_portal(state: PortalState) -> None:
     """Fill an empty :class:`PortalState` with a fresh portal's defaults."""
+    seed_directory(state.directory)
     for object_name in catalog.OBJECTS:
         for order, (name, label) in enumerate(catalog.groups(object_name)):
             state.groups[object_name][name] = {
