@@ -85,6 +85,7 @@ CODES: dict[str, str] = {
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
     "GTM614": "cannot write a file",
+    "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",
