@@ -71,6 +71,7 @@ CODES: dict[str, str] = {
     "GTM501": "condition cannot be expressed as a HubSpot list filter",
     "GTM502": "condition cannot be expressed as a HubSpot calculation formula",
     "GTM503": "intent has no HubSpot API; not applied",
+    "GTM504": "a HubSpot calculation formula would use a function outside HubSpot's documented syntax",
     # planning and apply
     "GTM601": "provider error",
     "GTM602": "lifecycle stages are read-only",
