@@ -31,7 +31,8 @@ def test_saved_plan_refused_as_stale_after_an_out_of_band_edit(hs_ws: Path, emul
     r = gtm("apply", "plan.json")
     assert r.exit_code == 1
     assert "error[GTM604]" in r.stderr and "stale" in r.stderr and "pipeline.deals.gtm-new-business" in r.stderr
-    reads = ("GET", "POST /crm/v3/lists/search", "POST /automation/v4/flows/batch/read")
+    reads = ("GET", "POST /crm/v3/lists/search", "POST /automation/v4/flows/batch/read",
+             "POST /crm/v3/objects/{objectType}/search")
     lock = ("POST /crm/v3/properties/{objectType}/groups", "DELETE /crm/v3/properties/{objectType}/groups/{groupName}")
     writes = {k: v for k, v in emulator.stats()["by_endpoint"].items() if not k.startswith(reads) and k not in lock}
     assert not writes, f"a refused plan changes nothing, but saw {writes}"
@@ -154,10 +155,17 @@ def test_second_concurrent_apply_is_refused(tmp_path: Path, emulator: EmulatorSe
     first = _spawn_apply(ws)
     try:
         _wait_for_writes(emulator, 2)
+        # hold the first apply where it is (mid-apply, lock held) so the race is decided by the
+        # lock, not by how fast a loaded machine starts the second process
+        first.send_signal(signal.SIGSTOP)
         env = {**os.environ, TOKEN_ENV: TOKEN, "PYTHONPATH": str(REPO)}
-        second = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
-                                 "--auto-approve"], cwd=ws, env=env, capture_output=True, text=True, timeout=120)
-        assert second.returncode == 1
+        try:
+            second = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
+                                     "--auto-approve"], cwd=ws, env=env, capture_output=True, text=True,
+                                    timeout=120)
+        finally:
+            first.send_signal(signal.SIGCONT)
+        assert second.returncode == 1, second.stdout + second.stderr
         assert "error[GTM605]" in second.stderr and "another apply holds the lock" in second.stderr
     finally:
         out, err = first.communicate(timeout=300)
