@@ -68,6 +68,7 @@ class HubSpotProvider:
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
         self._types: dict[str, dict[str, str]] = {}
+        self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
 
@@ -151,9 +152,13 @@ class HubSpotProvider:
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
+        self._options = {}
         for r in out:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
+                if r.attributes.get("options"):
+                    self._options.setdefault(r.object, {})[r.name] = tuple(
+                        str(o["value"]) for o in r.attributes["options"])
         return LiveState(out, [])
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
@@ -242,6 +247,26 @@ class HubSpotProvider:
 
         return lookup
 
+    def _option_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], tuple[str, ...]]:
+        """Enumeration option values: gtm's own properties, then the live portal, then the catalog."""
+        from compiler.catalog import property_options
+
+        known: dict[str, tuple[str, ...]] = dict(self._options.get(obj, {}))
+        for r in desired:
+            if r.type == "property" and r.object == obj and r.attributes.get("options"):
+                known[r.name] = tuple(str(o.get("value")) for o in r.attributes["options"])
+
+        def lookup(name: str) -> tuple[str, ...]:
+            return known.get(name) or property_options(obj, name)
+
+        return lookup
+
+    @staticmethod
+    def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
+        """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
+        return {r.name: r.attributes["calculation"] for r in desired
+                if r.type == "property" and r.object == obj and r.name != skip and r.attributes.get("calculation")}
+
     def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
         from compiler.backends.hubspot_filters import (
             condition_to_filter_branch,
@@ -295,12 +320,14 @@ class HubSpotProvider:
         diags: list[Diagnostic] = []
         for r in desired:
             attrs = dict(r.attributes)
-            types = self._type_lookup(str(attrs.get("object") or r.object), desired)
+            obj = str(attrs.get("object") or r.object)
+            types = self._type_lookup(obj, desired)
             if r.type == "property":
                 calc = attrs.pop("calculation", None)
                 formula = None
                 if calc:
-                    formula, d = calculation_to_formula(calc, types)
+                    formula, d = calculation_to_formula(calc, types, self._option_lookup(obj, desired),
+                                                        self._calculations(obj, desired, r.name))
                     diags.extend(_at(d, r))
                 attrs["formula"] = formula
             elif r.type == "list" and attrs.get("filter") is not None:
