@@ -1,0 +1,42 @@
+"""Colour for terminals: on when stdout is a terminal, off with ``--no-color`` or ``NO_COLOR``.
+
+Follows https://no-color.org: any non-empty ``NO_COLOR`` turns colour off.  Plans saved, piped
+or compared (``gtm show``) are plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+import click
+
+_STYLE: dict[str, dict[str, Any]] = {
+    "+": {"fg": "green"},
+    "-": {"fg": "red"},
+    "~": {"fg": "yellow"},
+    "-/+": {"fg": "magenta"},
+    "#": {"dim": True},
+    "error": {"fg": "red", "bold": True},
+    "warning": {"fg": "yellow", "bold": True},
+}
+
+
+def paint(text: str, kind: str, on: bool) -> str:
+    """``text`` styled for ``kind`` (a plan marker or a severity) when ``on``."""
+    style = _STYLE.get(kind)
+    if not on or not style or not text.strip():
+        return text
+    return click.style(text, **style)
+
+
+def use_color(no_color: bool = False, stream: IO[str] | None = None) -> bool:
+    """Colour only on a terminal, and never when ``--no-color`` or ``NO_COLOR`` says so."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    s = stream if stream is not None else sys.stdout
+    try:
+        return bool(s.isatty())
+    except (AttributeError, ValueError):
+        return False
