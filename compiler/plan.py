@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, SourceRange
 from compiler.ir import Resource
 
 FORMAT_VERSION = "1.0"
@@ -30,6 +30,16 @@ class AttrChange:
             d["forces_replace"] = True
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AttrChange:
+        return cls(d["path"], d.get("before"), d.get("after"), bool(d.get("forces_replace")))
+
+
+def _source(d: dict[str, Any] | None) -> SourceRange | None:
+    if not d:
+        return None
+    return SourceRange(d["file"], d["line"], d["col"], d.get("end_line"), d.get("end_col"))
+
 
 @dataclass
 class Impact:
@@ -41,6 +51,10 @@ class Impact:
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Impact | None:
+        return None if d is None else cls(d.get("records", 0), d.get("detail", ""), bool(d.get("loses_data")))
 
 
 @dataclass
@@ -54,6 +68,10 @@ class Move:
 
     def to_dict(self) -> dict[str, Any]:
         return {"property": self.property, "from": self.from_value, "to": self.to_value, "records": self.records}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Move:
+        return cls(d["property"], d["from"], d["to"], d["records"])
 
 
 @dataclass
@@ -106,6 +124,19 @@ class Change:
             "moves": [m.to_dict() for m in self.moves],
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Change:
+        """The change a saved or JSON plan describes (what ``gtm show`` renders)."""
+        def res(attrs: dict[str, Any] | None, source: SourceRange | None) -> Resource | None:
+            if attrs is None:
+                return None
+            return Resource(d["type"], d.get("object"), d["name"], attrs, source, origin=d.get("origin"))
+
+        return cls(d["action"], res(d.get("before"), None), res(d.get("after"), _source(d.get("source"))),
+                   [AttrChange.from_dict(a) for a in d.get("attributes") or []], Impact.from_dict(d.get("impact")),
+                   [Move.from_dict(m) for m in d.get("moves") or []], bool(d.get("needs_allow_destroy")),
+                   list(d.get("reasons") or []))
+
 
 @dataclass
 class Plan:
@@ -148,3 +179,10 @@ class Plan:
             "spec_digest": self.spec_digest,
             "live_fingerprints": self.live_fingerprints,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Plan:
+        """Read back :meth:`to_dict` (a saved plan or ``--format json`` output)."""
+        return cls(d["environment"], d["provider"], [Change.from_dict(c) for c in d.get("changes") or []],
+                   [Diagnostic.from_dict(x) for x in d.get("diagnostics") or []],
+                   dict(d.get("live_fingerprints") or {}), d.get("spec_digest", ""), bool(d.get("protected")))

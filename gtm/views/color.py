@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+META_KEY = "gtm.no_color"
 
 _STYLE: dict[str, dict[str, Any]] = {
     "+": {"fg": "green"},
@@ -40,3 +44,22 @@ def use_color(no_color: bool = False, stream: IO[str] | None = None) -> bool:
         return bool(s.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def color_for_stdout() -> bool:
+    """Colour for the running command's stdout, honouring ``--no-color`` (before or after the command)."""
+    ctx = click.get_current_context(silent=True)
+    no_color = bool(ctx is not None and ctx.meta.get(META_KEY))
+    return use_color(no_color, sys.stdout)
+
+
+def _set_no_color(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta[META_KEY] = True
+    return value
+
+
+def no_color_option(f: F) -> F:
+    """``--no-color`` on a command (``gtm --no-color CMD`` works as well)."""
+    return click.option("--no-color", is_flag=True, expose_value=False, callback=_set_no_color,
+                        help="No colour in output (also off when NO_COLOR is set or output is not a terminal).")(f)

@@ -250,8 +250,12 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     errors = [d for d in plan.diagnostics if d.is_error]
     if errors or warnings:
         head += ["### Diagnostics", "", *_failure_lines(errors + warnings, indent="", show_code=True), ""]
+    if errors:  # nothing of this plan can be applied: the summary above and the errors, no change detail
+        n = len(errors)
+        head += [f"❌ **The plan cannot be applied: {n} error{'s' if n != 1 else ''}** (listed above); "
+                 "fix them and plan again.", ""]
     text = "\n".join(head)
-    if not plan.changes:
+    if not plan.changes or errors:
         return _cap(text, limit, plan)
     sections = _grouped_sections(plan)
     if len(text) + len("\n### Changes\n\n") + sum(len(s) for s in sections) <= limit:
