@@ -26,11 +26,17 @@ def workspace_options(f: F) -> F:
 
 
 def find_workspace(start: Path) -> Path | None:
-    """The nearest directory from ``start`` upward that holds ``gtm.yaml`` (as git finds ``.git``)."""
+    """The nearest directory from ``start`` upward that holds ``gtm.yaml`` (as git finds ``.git``).
+
+    A directory with a ``specs/`` tree but no ``gtm.yaml`` ends the search (None): it is a
+    workspace missing its file, and reporting that beats planning an enclosing one.
+    """
     here = start.resolve()
     for d in (here, *here.parents):
         if (d / WORKSPACE_FILE).is_file():
             return d
+        if (d / "specs").is_dir():
+            return None
     return None
 
 
