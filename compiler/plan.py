@@ -12,7 +12,7 @@ from typing import Any, Literal
 from compiler.diagnostics import Diagnostic, SourceRange
 from compiler.ir import Resource
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: business impact (``impact.effects`` per change, ``impact`` per plan)
 Action = Literal["create", "update", "delete", "replace"]
 SYMBOLS: dict[str, str] = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
@@ -42,19 +42,125 @@ def _source(d: dict[str, Any] | None) -> SourceRange | None:
 
 
 @dataclass
+class Transition:
+    """Records whose outcome goes from one value to another (``None`` = no value / not a member)."""
+
+    from_value: str | None
+    to_value: str | None
+    records: int
+    examples: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_value, "to": self.to_value, "records": self.records, "examples": self.examples}
+
+
+@dataclass
+class Effect:
+    """What a plan does to one business outcome (a band, tier, MQL flag, SLA, sequence, alert, list).
+
+    ``kind`` is ``values`` (counts per value of a calculated property), ``membership`` (records
+    enrolled in a workflow or member of a list: counts under ``members``) or ``score`` (records
+    whose score changes; ``before``/``after`` hold the mean).  Counts are exact unless
+    ``estimated`` (scaled up from a sample; see the plan's impact basis).
+    """
+
+    target: str
+    object: str
+    label: str
+    kind: Literal["values", "membership", "score"]
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+    changed: int = 0
+    workload: str | None = None
+    estimated: bool = False
+
+    @property
+    def entered(self) -> int:
+        return sum(t.records for t in self.transitions if t.to_value is not None and t.from_value is None)
+
+    @property
+    def left(self) -> int:
+        return sum(t.records for t in self.transitions if t.from_value is not None and t.to_value is None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "object": self.object, "label": self.label, "kind": self.kind,
+                "before": self.before, "after": self.after, "changed": self.changed,
+                "transitions": [t.to_dict() for t in self.transitions], "workload": self.workload,
+                "estimated": self.estimated}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Effect:
+        return cls(d["target"], d["object"], d["label"], d["kind"], dict(d.get("before") or {}),
+                   dict(d.get("after") or {}),
+                   [Transition(t.get("from"), t.get("to"), t["records"], list(t.get("examples") or []))
+                    for t in d.get("transitions") or []],
+                   d.get("changed", 0), d.get("workload"), bool(d.get("estimated")))
+
+
+@dataclass
 class Impact:
-    """What a change does to record data, counted on the portal."""
+    """What a change does to records: data it loses (counted on the portal) and business effects."""
 
     records: int = 0
     detail: str = ""
     loses_data: bool = False
+    effects: list[Effect] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data}
+        return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data,
+                "effects": [e.to_dict() for e in self.effects]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Impact | None:
-        return None if d is None else cls(d.get("records", 0), d.get("detail", ""), bool(d.get("loses_data")))
+        if d is None:
+            return None
+        return cls(d.get("records", 0), d.get("detail", ""), bool(d.get("loses_data")),
+                   [Effect.from_dict(e) for e in d.get("effects") or []])
+
+
+@dataclass
+class ImpactBasis:
+    """How the records behind the business impact of one object were read."""
+
+    object: str
+    total: int
+    read: int
+    exact: bool
+    requests: int = 0
+    margin: float | None = None  # 95% margin of error of a share, in percentage points (samples only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"object": self.object, "total": self.total, "read": self.read, "exact": self.exact,
+                "requests": self.requests, "margin_pct": self.margin}
+
+
+@dataclass
+class ImpactSummary:
+    """Plan-level impact: whether it was computed, on what basis, and which gtm.yaml limits it exceeds."""
+
+    status: Literal["computed", "skipped", "unavailable"] = "skipped"
+    reason: str = ""
+    basis: list[ImpactBasis] = field(default_factory=list)
+    limit: int | None = None
+    exceeded: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return all(b.exact for b in self.basis)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "reason": self.reason, "exact": self.exact, "limit": self.limit,
+                "basis": [b.to_dict() for b in self.basis], "exceeded": self.exceeded}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> ImpactSummary:
+        if not d:
+            return cls()
+        return cls(d.get("status", "skipped"), d.get("reason", ""),
+                   [ImpactBasis(b["object"], b["total"], b["read"], b["exact"], b.get("requests", 0),
+                                b.get("margin_pct")) for b in d.get("basis") or []],
+                   d.get("limit"), list(d.get("exceeded") or []))
 
 
 @dataclass
@@ -147,6 +253,7 @@ class Plan:
     live_fingerprints: dict[str, str] = field(default_factory=dict)
     spec_digest: str = ""
     protected: bool = False
+    impact: ImpactSummary = field(default_factory=ImpactSummary)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -176,6 +283,7 @@ class Plan:
             "summary": self.counts,
             "changes": [c.to_dict() for c in self.changes],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "impact": self.impact.to_dict(),
             "spec_digest": self.spec_digest,
             "live_fingerprints": self.live_fingerprints,
         }
@@ -185,4 +293,5 @@ class Plan:
         """Read back :meth:`to_dict` (a saved plan or ``--format json`` output)."""
         return cls(d["environment"], d["provider"], [Change.from_dict(c) for c in d.get("changes") or []],
                    [Diagnostic.from_dict(x) for x in d.get("diagnostics") or []],
-                   dict(d.get("live_fingerprints") or {}), d.get("spec_digest", ""), bool(d.get("protected")))
+                   dict(d.get("live_fingerprints") or {}), d.get("spec_digest", ""), bool(d.get("protected")),
+                   ImpactSummary.from_dict(d.get("impact")))

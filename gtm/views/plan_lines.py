@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compiler.plan import SYMBOLS, AttrChange, Change
+from gtm.views import impact as impact_view
 from gtm.views.values import WIDTH, Row, layout, leaf_key
 
 VERB = {"create": "will be created", "update": "will be updated in place", "delete": "will be destroyed",
@@ -62,6 +63,7 @@ def header_lines(c: Change) -> list[Line]:
         out.append(Line("#", -1, f"! needs --allow-destroy: {'; '.join(c.reasons)}"))
     if c.impact is not None and (c.impact.records or c.impact.detail):
         out.append(Line("#", -1, f"! impact: {c.impact.detail}"))
+    out.extend(Line("#", -1, t) for t in impact_view.change_lines(c.impact.effects if c.impact else [], indent=""))
     for m in c.moves:
         out.append(Line("#", -1, f"! moves {m.records} record(s): {m.property} {m.from_value} → {m.to_value}"))
     out.append(Line(SYMBOLS[c.action], -1, c.address))

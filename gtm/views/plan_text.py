@@ -8,6 +8,7 @@ lines by :mod:`gtm.views.plan_lines`.  ``color=True`` colours the markers with A
 from __future__ import annotations
 
 from compiler.plan import Change, Plan
+from gtm.views import impact as impact_view
 from gtm.views.color import paint
 from gtm.views.plan_lines import Line, change_lines
 
@@ -47,6 +48,7 @@ def render_plan(plan: Plan, color: bool = False) -> str:
     if blocked:
         out.append(f"! {len(blocked)} change(s) destroy data or run in a protected environment; "
                    "apply needs --allow-destroy.")
+    out.extend(impact_view.plan_lines(plan))
     out.append(plan.summary_line())
     return "\n".join(out) + "\n"
 
