@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "GTM202": "unknown environment",
     "GTM203": "invalid environment configuration",
     "GTM204": "invalid custom check",
+    "GTM230": "ownership marker (name or label prefix) too short or not distinctive",
     # references and identity
     "GTM301": "unknown persona",
     "GTM302": "unknown ICP",
@@ -85,6 +86,8 @@ CODES: dict[str, str] = {
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
     "GTM614": "cannot write a file",
+    "GTM620": "a live object named like gtm's was not made by gtm (name collision)",
+    "GTM621": "two live objects share one name",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",
