@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from compiler.backends.hubspot_flows import workflow_to_flow
+from compiler.backends.hubspot_flows import put_body, workflow_to_flow
 from providers.hubspot.emulator.server import EmulatorServer
 from tests.conftest import gtm
 from tests.hubspot.conftest import client
@@ -23,7 +23,7 @@ def _hand_made_flow(emu: EmulatorServer, name: str, enabled: bool = True) -> dic
     attrs = {"object": "contacts", "description": "made by hand", "enrollment": None, "reenroll": False,
              "goal": None, "actions": [{"type": "delay", "duration": "7d"}]}
     body, _ = workflow_to_flow(name, attrs, lambda _n: None)
-    body.pop("customProperties")
+    body["customProperties"] = {}
     body["isEnabled"] = enabled
     resp = client(emu).api_request({"method": "POST", "path": "/automation/v4/flows", "body": body})
     assert resp.status_code in (200, 201), resp.text
@@ -60,8 +60,9 @@ def test_gtm_never_switches_its_own_flow_on_or_off(hs_ws: Path, emulator: Emulat
     hs = client(emulator)
     flow = next(f for f in _flows(emulator) if f["name"] == "gtm-mql")
     full = hs.api_request({"method": "GET", "path": f"/automation/v4/flows/{flow['id']}"}).json()
-    hs.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow['id']}",
-                    "body": {**full, "isEnabled": True}})
+    resp = hs.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow['id']}",
+                           "body": put_body(full, full["revisionId"], True)})
+    assert resp.status_code == 200, resp.text
     p = hs_ws / "specs" / "scoring.yaml"
     text = p.read_text()
     assert "points: 10" in text
