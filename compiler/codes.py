@@ -94,6 +94,7 @@ CODES: dict[str, str] = {
     "GTM614": "cannot write a file",
     "GTM620": "a live object named like gtm's was not made by gtm (name collision)",
     "GTM621": "two live objects share one name",
+    "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
     # phase quality gates (compiler.gates)
