@@ -93,12 +93,18 @@ def unmapped_summary(kind: str, key: str, env_name: str) -> str:
 
 def add_line_hint(kind: str, key: str, env_name: str, mappings: Mappings) -> str:
     """The exact line to add to ``gtm.yaml``."""
+    from compiler.parse import suggest
+
     section = KINDS[kind][1]
     note = ""
+    mapped = getattr(mappings, section)
+    close = suggest(key, sorted(mapped)) if mapped else None
+    if close:
+        note = f' (gtm.yaml maps "{close}": a typo?)'
     if kind == "assignee" and (key in mappings.users or key in mappings.teams):
-        note = " (tasks are assigned to owners: a user or team id does not work here)"
+        note += " (tasks are assigned to owners: a user or team id does not work here)"
     if kind == "recipient" and key in mappings.owners:
-        note = " (notifications go to users or teams: an owner id does not work here; or use teams:)"
+        note += " (notifications go to users or teams: an owner id does not work here; or use teams:)"
     return (f"add under environments.{env_name}.mappings.{section} in gtm.yaml the line "
             f'"{key}: <{KINDS[kind][2]}>"{note}')
 

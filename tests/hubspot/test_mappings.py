@@ -47,7 +47,7 @@ def test_unmapped_names_are_errors_at_their_use_with_the_line_to_add(
     slas = (REPO / "specs" / "slas.yaml").read_text().splitlines()
     line = next(i for i, t in enumerate(slas, 1) if t.startswith("owner: sdr"))
     assert f"specs/slas.yaml:{line}:8: error[GTM511]" in out
-    assert '"sdr: <owner id>"' in out
+    assert '"sdr: <owner id>" (gtm.yaml maps "sdrx": a typo?)' in out
     assert out.count("error[GTM512]") == 2  # owner_manager in an SLA breach and in an alert
     assert "specs/alerts.yaml:15:" in out and "specs/slas.yaml:8:" in out
     # apply refuses too, and nothing was created
