@@ -83,6 +83,39 @@ def resolver(mappings: Mappings) -> Resolver:
     return resolve
 
 
+def used_ids(refs: list[PortalRef], mappings: Mappings) -> dict[tuple[str, str], str]:
+    """``{(mapping section, name): id}`` for every mapped name the specs use."""
+    out: dict[tuple[str, str], str] = {}
+    for ref in refs:
+        found = resolver(mappings)(ref.kind, ref.key)
+        if found is None:
+            continue
+        if ref.kind == "recipient":
+            kind, _, rid = found.partition(":")
+            out[("users" if kind == "user" else "teams", ref.key)] = rid
+        else:
+            out[(KINDS[ref.kind][1], ref.key)] = found
+    return out
+
+
+_WHAT = {"emails": "marketing email", "owners": "owner", "users": "user", "teams": "team"}
+
+
+def missing_id_diagnostics(used: dict[tuple[str, str], str], portal: dict[str, set[str]], env_name: str,
+                           workspace_doc: Document | None) -> list[Diagnostic]:
+    """GTM514 at the ``gtm.yaml`` mapping whose id the portal does not have (sections not read are skipped)."""
+    out: list[Diagnostic] = []
+    for (section, key), pid in sorted(used.items()):
+        have = portal.get(section)
+        if have is None or pid in have:
+            continue
+        rng = workspace_doc.at(("environments", env_name, "mappings", section, key)) if workspace_doc else None
+        out.append(error("GTM514", f'{_WHAT[section]} {pid} (mapped from "{key}") does not exist in environment '
+                                   f'"{env_name}"', rng,
+                         hint=f"use the id of an existing {_WHAT[section]} of this portal"))
+    return out
+
+
 def unmapped_summary(kind: str, key: str, env_name: str) -> str:
     """The one summary used for an unmapped name (the backend and the planner dedupe on it)."""
     what = {"email": "email", "assignee": "task assignee", "recipient": "notification recipient"}[kind]
