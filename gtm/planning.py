@@ -140,16 +140,32 @@ def name_collisions(s: Session, desired: list[Resource]) -> list[Diagnostic]:
 def _with_mapping_positions(s: Session, realized: list[Diagnostic]) -> list[Diagnostic]:
     """On a HubSpot environment, an unmapped email, assignee or recipient is an error at each use in
     the specs (GTM510-512), replacing the backend's unpositioned report of the same name."""
-    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics
+    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics, used_ids
 
     if isinstance(s.env, LocalEnvironment):
         return realized
-    positioned = unmapped_diagnostics(portal_references(s.project.specs), s.env.mappings, s.env_name,
-                                      s.project.workspace_doc)
+    refs = portal_references(s.project.specs)
+    positioned = unmapped_diagnostics(refs, s.env.mappings, s.env_name, s.project.workspace_doc)
     codes = {c for c, _, _ in KINDS.values()}
     covered = {(d.code, d.summary) for d in positioned}
     kept = [d for d in realized if d.code not in codes or (d.code, d.summary) not in covered]
-    return [*positioned, *kept]
+    return [*positioned, *kept, *_mapped_ids_exist(s, used_ids(refs, s.env.mappings))]
+
+
+def _mapped_ids_exist(s: Session, used: dict[tuple[str, str], str]) -> list[Diagnostic]:
+    """GTM514 for a mapped id the portal lacks; GTM515 when the token cannot list what to check."""
+    from compiler.mappings import missing_id_diagnostics
+    from providers.hubspot.directory import read_directory
+    from providers.hubspot.provider import HubSpotProvider
+
+    if not used or not isinstance(s.provider, HubSpotProvider):
+        return []
+    portal, problems = read_directory(s.provider, {section for section, _ in used})
+    out = missing_id_diagnostics(used, portal, s.env_name, s.project.workspace_doc)
+    for p in problems:
+        out.append(warning("GTM515", f'cannot check the mapped ids of {p} in environment "{s.env_name}"',
+                           hint="grant the private app the scope to read them, or check the ids by hand"))
+    return out
 
 
 def _matches(address: str, targets: tuple[str, ...]) -> bool:
