@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from compiler.checks import run_checks
 from compiler.conditions.parse import parse_condition
 from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error
+from compiler.ownership_rules import ownership_problems
 from compiler.parse import parse_document, suggest, validation_diagnostics
 from compiler.source import Document, load_file
 from compiler.specset import SpecSet, condition_paths
@@ -67,10 +68,14 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
     except ValidationError as e:
         diags = validation_diagnostics(doc, doc.data, e, Workspace)
         return None, doc, [d if not d.summary.startswith("environments") else
-                           Diagnostic("GTM203" if d.code == "GTM104" else d.code, d.severity, d.summary,
+                           Diagnostic(_environment_code(d), d.severity, d.summary,
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
     problems: list[Diagnostic] = []
+    for fld, why in ownership_problems(ws.ownership):
+        problems.append(error("GTM230", f"ownership.{fld}: {why}", doc.at(("ownership", fld)),
+                              hint='gtm deletes what it owns; pick a marker no one else uses, such as "GTM · "'
+                                   if fld == "label_prefix" else "pick a short word of your own, such as gtm"))
     if ws.default_environment not in ws.environments:
         s = suggest(ws.default_environment, list(ws.environments))
         problems.append(error("GTM202", f'default_environment "{ws.default_environment}" is not defined',
@@ -84,6 +89,13 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                 problems.extend(cd)
         del c
     return ws, doc, problems
+
+
+def _environment_code(d: Diagnostic) -> str:
+    """GTM220 for a bad value under ``mappings``, GTM203 for other bad environment values."""
+    if d.code not in ("GTM103", "GTM104"):
+        return d.code
+    return "GTM220" if ".mappings" in d.summary.split(":", 1)[0] else ("GTM203" if d.code == "GTM104" else d.code)
 
 
 def spec_files(spec_dir: Path) -> list[Path]:

@@ -13,9 +13,10 @@ from compiler.diff import diff_resources
 from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
-from compiler.plan import Change, Plan
+from compiler.plan import Change, ImpactSummary, Plan
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
+from gtm.business_impact import DEFAULT_LIMIT, analyse_business
 from gtm.environments import make_provider, resolve
 from gtm.impact import analyse
 from providers.base import LiveState, Provider, ProviderError
@@ -42,7 +43,7 @@ class Session:
 
     def is_owned(self, r: Resource) -> bool:
         o = self.ownership
-        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted)
+        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted | frozenset(o.adopt))
 
     def close(self) -> None:
         self.provider.close()
@@ -116,6 +117,57 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     return diags
 
 
+def name_collisions(s: Session, desired: list[Resource]) -> list[Diagnostic]:
+    """An error for each desired resource whose address a live object holds that gtm did not make:
+    updating it would take over (and possibly switch on) someone else's object."""
+    live_by = s.live.by_address()
+    out: list[Diagnostic] = []
+    for d in desired:
+        cur = live_by.get(d.address)
+        if cur is None or cur.readonly or s.is_owned(cur):
+            continue
+        ident = f" (HubSpot id {cur.live_id})" if cur.live_id else ""
+        out.append(error(
+            "GTM620", f"{d.address} would take over a {cur.type} named {cur.name!r}{ident} that gtm did not make",
+            d.source, address=d.address,
+            notes=(f"the spec wants {d.address}; the CRM already holds {cur.type} {cur.name!r}{ident} without "
+                   "gtm's marker, so gtm refuses to overwrite or delete it",),
+            hint=f"rename it in the CRM (or change the spec's id), or let gtm manage it by adding "
+                 f"`adopt: [{d.address}]` under `ownership:` in gtm.yaml"))
+    return out
+
+
+def _with_mapping_positions(s: Session, realized: list[Diagnostic]) -> list[Diagnostic]:
+    """On a HubSpot environment, an unmapped email, assignee or recipient is an error at each use in
+    the specs (GTM510-512), replacing the backend's unpositioned report of the same name."""
+    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics, used_ids
+
+    if isinstance(s.env, LocalEnvironment):
+        return realized
+    refs = portal_references(s.project.specs)
+    positioned = unmapped_diagnostics(refs, s.env.mappings, s.env_name, s.project.workspace_doc)
+    codes = {c for c, _, _ in KINDS.values()}
+    covered = {(d.code, d.summary) for d in positioned}
+    kept = [d for d in realized if d.code not in codes or (d.code, d.summary) not in covered]
+    return [*positioned, *kept, *_mapped_ids_exist(s, used_ids(refs, s.env.mappings))]
+
+
+def _mapped_ids_exist(s: Session, used: dict[tuple[str, str], str]) -> list[Diagnostic]:
+    """GTM514 for a mapped id the portal lacks; GTM515 when the token cannot list what to check."""
+    from compiler.mappings import missing_id_diagnostics
+    from providers.hubspot.directory import read_directory
+    from providers.hubspot.provider import HubSpotProvider
+
+    if not used or not isinstance(s.provider, HubSpotProvider):
+        return []
+    portal, problems = read_directory(s.provider, {section for section, _ in used})
+    out = missing_id_diagnostics(used, portal, s.env_name, s.project.workspace_doc)
+    for p in problems:
+        out.append(warning("GTM515", f'cannot check the mapped ids of {p} in environment "{s.env_name}"',
+                           hint="grant the private app the scope to read them, or check the ids by hand"))
+    return out
+
+
 def _matches(address: str, targets: tuple[str, ...]) -> bool:
     return any(fnmatch(address, t) or address.startswith(t + ".") or address == t for t in targets)
 
@@ -139,14 +191,16 @@ def select_targets(changes: list[Change], desired: list[Resource], targets: tupl
     return [c for c in changes if c.address in wanted], diags
 
 
-def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[Diagnostic]]:
+def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
+                 impact_limit: int = DEFAULT_LIMIT) -> tuple[Plan, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
-    diags.extend(rd)
+    diags.extend(_with_mapping_positions(s, rd))
     s.desired = desired
     diags.extend(_reference_checks(s))
+    diags.extend(name_collisions(s, desired))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     for c in changes:
         if c.action == "delete" and c.before is not None and c.before.origin is None:
@@ -156,10 +210,15 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[
         diags.extend(tdiags)
     protected = bool(getattr(s.env, "protected", False))
     diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
+    summary = ImpactSummary("skipped", reason="--no-impact" if not impact else "no changes")
+    if impact and changes:
+        summary, idiags = analyse_business(changes, s.provider, s.lowered.resources, s.live.resources,
+                                           s.ownership.prefix, impact_limit)
+        diags.extend(idiags)
     live_by = s.live.by_address()
     relevant = {r.address for r in desired} | {c.address for c in changes}
     fps = {a: live_by[a].fingerprint() for a in sorted(relevant) if a in live_by}
-    plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected)
+    plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected, summary)
     return plan, diags
 
 

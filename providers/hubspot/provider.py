@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -22,8 +23,8 @@ from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from compiler.workspace import HubSpotEnvironment
-from providers.base import LiveState, LockHeld, ProviderError, apply_one
+from compiler.workspace import HubSpotEnvironment, Mappings
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
     Meter,
@@ -35,11 +36,13 @@ from providers.hubspot.http import (
     send_raw,
     to_provider_error,
 )
+from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
 BATCH = 100
+SEARCH_PAGE = 200  # HubSpot's largest search page
 Report = Callable[[Change, str | None], None]
 
 
@@ -49,9 +52,15 @@ class HubSpotProvider:
     name = "hubspot"
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, token_env: str = "HUBSPOT_TOKEN",
-                 env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm") -> None:
+                 env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm",
+                 mappings: Mappings | None = None) -> None:
+        from compiler.mappings import resolver
+
         self.token_env = token_env
         self.env_name = env_name
+        #: the environment's ``mappings`` (email slugs, owners, users, teams → portal ids)
+        self.mappings = mappings or Mappings()
+        self.resolve = resolver(self.mappings)
         self.base_url = base_url.rstrip("/")
         self.prefix = prefix
         self.workers = max_concurrency
@@ -61,8 +70,11 @@ class HubSpotProvider:
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
         self._types: dict[str, dict[str, str]] = {}
+        self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
+        self._flow_diagnostics: list[Diagnostic] = []
+        self._planned: list[Resource] = []
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -76,7 +88,7 @@ class HubSpotProvider:
                 f"environment variable {env.token_env} holds spaces, line breaks or control characters, so it "
                 f'cannot be the private-app token of environment "{env_name}"; set it again', code="GTM606")
         return cls(token, env.base_url or DEFAULT_BASE_URL, token_env=env.token_env, env_name=env_name,
-                   max_concurrency=env.max_concurrency)
+                   max_concurrency=env.max_concurrency, mappings=env.mappings)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -93,8 +105,11 @@ class HubSpotProvider:
             raise to_provider_error(int(status), getattr(e, "body", None), what, self.redact, self.token_env,
                                     self.env_name) from None
 
-    def _raw(self, what: str, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None) -> Any:
+    def _raw(self, what: str, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None,
+             read_only: bool = False) -> Any:
         opts: dict[str, Any] = {"method": method, "path": path}
+        if read_only:
+            opts["read_only"] = True  # a POST that only reads may be retried on 5xx
         if body is not None:
             opts["body"] = body
         if qs:
@@ -106,6 +121,18 @@ class HubSpotProvider:
         except Exception as e:
             raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} "
                                             f"({type(e).__name__})"), retryable=True) from None
+
+    def _read_retry(self, read: Callable[[], Any], attempts: int = 5) -> Any:
+        """A read sent as a POST (a search): the client's retry never repeats a POST on 5xx (a create
+        might have happened), but a read may be repeated, with backoff."""
+        for attempt in range(attempts):
+            try:
+                return read()
+            except ProviderError as e:
+                if not e.retryable or attempt == attempts - 1:
+                    raise
+                time.sleep(min(0.2 * 2 ** attempt, 4.0))
+        return None
 
     def _json(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call a generated API method for its raw JSON (no model round trip)."""
@@ -141,13 +168,18 @@ class HubSpotProvider:
         jobs.append(self._read_lists)
         jobs.append(self._read_flows)
         out: list[Resource] = []
+        self._flow_diagnostics = []
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
+        self._options = {}
         for r in out:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
-        return LiveState(out, [])
+                if r.attributes.get("options"):
+                    self._options.setdefault(r.object, {})[r.name] = tuple(
+                        str(o["value"]) for o in r.attributes["options"])
+        return LiveState(out, list(self._flow_diagnostics))
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
@@ -166,9 +198,8 @@ class HubSpotProvider:
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
-            page = self._json("search lists", api.do_search,
-                              {"query": self.prefix + "-", "offset": offset, "count": 500,
-                               "processingTypes": ["DYNAMIC"]})
+            body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
+            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -209,9 +240,11 @@ class HubSpotProvider:
         self._flow_ids = {}
         for i in range(0, len(ids), BATCH):
             data = self._raw("read workflows", "POST", "/automation/v4/flows/batch/read",
-                             body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]}) or {}
+                             body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]},
+                             read_only=True) or {}
             for flow in data.get("results") or []:
                 out.append(self._flow_resource(flow))
+        self._flow_diagnostics = same_name_flows(out)
         return out
 
     def _flow_resource(self, flow: dict[str, Any]) -> Resource:
@@ -219,12 +252,14 @@ class HubSpotProvider:
 
         attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]))
+        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                        marker=has_gtm_marker(flow))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
         types = dict(self._types.get(obj, {}))
-        for r in desired:
+        # what the plan creates or replaces wins over what was read (a property whose type changes)
+        for r in [*self._planned, *desired]:
             if r.type == "property" and r.object == obj:
                 types[r.name] = str(r.attributes.get("type"))
 
@@ -234,6 +269,26 @@ class HubSpotProvider:
             return types.get(name)
 
         return lookup
+
+    def _option_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], tuple[str, ...]]:
+        """Enumeration option values: gtm's own properties, then the live portal, then the catalog."""
+        from compiler.catalog import property_options
+
+        known: dict[str, tuple[str, ...]] = dict(self._options.get(obj, {}))
+        for r in desired:
+            if r.type == "property" and r.object == obj and r.attributes.get("options"):
+                known[r.name] = tuple(str(o.get("value")) for o in r.attributes["options"])
+
+        def lookup(name: str) -> tuple[str, ...]:
+            return known.get(name) or property_options(obj, name)
+
+        return lookup
+
+    @staticmethod
+    def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
+        """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
+        return {r.name: r.attributes["calculation"] for r in desired
+                if r.type == "property" and r.object == obj and r.name != skip and r.attributes.get("calculation")}
 
     def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
         from compiler.backends.hubspot_filters import (
@@ -256,6 +311,29 @@ class HubSpotProvider:
             out[k] = self._canonical(out.get(k), types)
         return out
 
+    def _resolved_actions(self, actions: list[Any]) -> list[Any]:
+        """Actions with the portal ids their names map to in this environment (``content_id``,
+        ``owner_id``, ``recipient_id``), so that a changed mapping is a planned change."""
+        out: list[Any] = []
+        for a in actions:
+            a = dict(a) if isinstance(a, dict) else a
+            if isinstance(a, dict):
+                kind = a.get("type")
+                found: str | None = None
+                if kind == "send_email":
+                    found = self.resolve("email", str(a.get("email")))
+                    key = "content_id"
+                elif kind == "create_task" and str(a.get("assign_to") or "owner") != "owner":
+                    found = self.resolve("assignee", str(a.get("assign_to")))
+                    key = "owner_id"
+                elif kind == "notify" and str(a.get("recipient") or "owner") != "owner":
+                    found = self.resolve("recipient", str(a.get("recipient")))
+                    key = "recipient_id"
+                if found:
+                    a[key] = found
+            out.append(a)
+        return out
+
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
         from compiler.backends.hubspot_filters import condition_to_filter_branch
         from compiler.backends.hubspot_flows import workflow_to_flow
@@ -263,14 +341,17 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
+        self._planned = list(desired)
         for r in desired:
             attrs = dict(r.attributes)
-            types = self._type_lookup(str(attrs.get("object") or r.object), desired)
+            obj = str(attrs.get("object") or r.object)
+            types = self._type_lookup(obj, desired)
             if r.type == "property":
                 calc = attrs.pop("calculation", None)
                 formula = None
                 if calc:
-                    formula, d = calculation_to_formula(calc, types)
+                    formula, d = calculation_to_formula(calc, types, self._option_lookup(obj, desired),
+                                                        self._calculations(obj, desired, r.name))
                     diags.extend(_at(d, r))
                 attrs["formula"] = formula
             elif r.type == "list" and attrs.get("filter") is not None:
@@ -279,7 +360,8 @@ class HubSpotProvider:
                 if fb is not None:
                     attrs["filter"] = self._canonical(attrs["filter"], types)
             elif r.type == "workflow":
-                _, d = workflow_to_flow(r.name, attrs, types)
+                attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
+                _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._canonical_workflow(attrs, types)
@@ -294,13 +376,64 @@ class HubSpotProvider:
             body["after"] = after
         if properties:
             body["properties"] = properties
-        return self._json(f"search {obj}", self.client.crm.objects.search_api.do_search, obj, body) or {}
+        return self._read_retry(partial(self._json, f"search {obj}", self.client.crm.objects.search_api.do_search,
+                                        obj, body)) or {}
 
     def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
         f: dict[str, Any] = {"propertyName": prop, "operator": "HAS_PROPERTY"}
         if value is not None:
             f = {"propertyName": prop, "operator": "EQ", "value": value}
         return int(self._search(obj, [f]).get("total") or 0)
+
+    def _page_by_id(self, obj: str, properties: list[str], start: int, limit: int, inclusive: bool
+                    ) -> dict[str, Any]:
+        """One search page of records with ``hs_object_id`` past ``start``, in id order (keyset paging:
+        each page is a fresh query, so HubSpot's 10,000-result cap never applies)."""
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": [{"propertyName": "hs_object_id", "operator": "GTE" if inclusive else "GT",
+                                           "value": str(start)}]}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": properties, "limit": limit,
+        }
+        return self._read_retry(partial(self._json, f"read {obj} records",
+                                        self.client.crm.objects.search_api.do_search, obj, body)) or {}
+
+    def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
+        """Every record (keyset-paged by ``hs_object_id``, 200 a request) when there are at most ``limit``;
+        else a cluster sample: the id range cut into ``limit/200`` slices and one page read from each."""
+        before = self.meter.requests
+        props = sorted(set(properties))
+
+        def rows(page: dict[str, Any]) -> list[dict[str, Any]]:
+            return [{**(r.get("properties") or {}), "id": str(r["id"])} for r in page.get("results") or []]
+
+        first = self._page_by_id(obj, props, 0, SEARCH_PAGE, inclusive=False)
+        total = int(first.get("total") or 0)
+        out = rows(first)
+        if total <= limit:
+            while len(out) < total:
+                page = rows(self._page_by_id(obj, props, int(out[-1]["id"]), SEARCH_PAGE, inclusive=False))
+                if not page:
+                    break
+                out.extend(page)
+            return RecordSample(out, total, True, self.meter.requests - before)
+        last = self._json(f"read {obj} records", self.client.crm.objects.search_api.do_search, obj,
+                          {"sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING"}],
+                           "properties": ["hs_object_id"], "limit": 1}) or {}
+        lo = int(out[0]["id"]) if out else 0
+        hi = int((last.get("results") or [{"id": lo}])[0]["id"])
+        slices = max(1, -(-limit // SEARCH_PAGE))
+        seen = {r["id"] for r in out}
+        step = max(1, (hi - lo) // slices)
+        for k in range(1, slices):
+            if len(out) >= limit:
+                break
+            for r in rows(self._page_by_id(obj, props, lo + k * step, min(SEARCH_PAGE, limit - len(out)),
+                                           inclusive=True)):
+                if r["id"] not in seen:
+                    seen.add(r["id"])
+                    out.append(r)
+        return RecordSample(out, total, False, self.meter.requests - before)
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         ids: list[str] = []
