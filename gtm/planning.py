@@ -43,7 +43,7 @@ class Session:
 
     def is_owned(self, r: Resource) -> bool:
         o = self.ownership
-        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted)
+        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted | frozenset(o.adopt))
 
     def close(self) -> None:
         self.provider.close()
@@ -117,6 +117,26 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     return diags
 
 
+def name_collisions(s: Session, desired: list[Resource]) -> list[Diagnostic]:
+    """An error for each desired resource whose address a live object holds that gtm did not make:
+    updating it would take over (and possibly switch on) someone else's object."""
+    live_by = s.live.by_address()
+    out: list[Diagnostic] = []
+    for d in desired:
+        cur = live_by.get(d.address)
+        if cur is None or cur.readonly or s.is_owned(cur):
+            continue
+        ident = f" (HubSpot id {cur.live_id})" if cur.live_id else ""
+        out.append(error(
+            "GTM620", f"{d.address} would take over a {cur.type} named {cur.name!r}{ident} that gtm did not make",
+            d.source, address=d.address,
+            notes=(f"the spec wants {d.address}; the CRM already holds {cur.type} {cur.name!r}{ident} without "
+                   "gtm's marker, so gtm refuses to overwrite or delete it",),
+            hint=f"rename it in the CRM (or change the spec's id), or let gtm manage it by adding "
+                 f"`adopt: [{d.address}]` under `ownership:` in gtm.yaml"))
+    return out
+
+
 def _with_mapping_positions(s: Session, realized: list[Diagnostic]) -> list[Diagnostic]:
     """On a HubSpot environment, an unmapped email, assignee or recipient is an error at each use in
     the specs (GTM510-512), replacing the backend's unpositioned report of the same name."""
@@ -180,6 +200,7 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     diags.extend(_with_mapping_positions(s, rd))
     s.desired = desired
     diags.extend(_reference_checks(s))
+    diags.extend(name_collisions(s, desired))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     for c in changes:
         if c.action == "delete" and c.before is not None and c.before.origin is None:

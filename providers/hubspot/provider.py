@@ -36,6 +36,7 @@ from providers.hubspot.http import (
     send_raw,
     to_provider_error,
 )
+from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
@@ -72,6 +73,8 @@ class HubSpotProvider:
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
+        self._flow_diagnostics: list[Diagnostic] = []
+        self._planned: list[Resource] = []
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -165,6 +168,7 @@ class HubSpotProvider:
         jobs.append(self._read_lists)
         jobs.append(self._read_flows)
         out: list[Resource] = []
+        self._flow_diagnostics = []
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
@@ -175,7 +179,7 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
-        return LiveState(out, [])
+        return LiveState(out, list(self._flow_diagnostics))
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
@@ -240,6 +244,7 @@ class HubSpotProvider:
                              read_only=True) or {}
             for flow in data.get("results") or []:
                 out.append(self._flow_resource(flow))
+        self._flow_diagnostics = same_name_flows(out)
         return out
 
     def _flow_resource(self, flow: dict[str, Any]) -> Resource:
@@ -247,12 +252,14 @@ class HubSpotProvider:
 
         attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]))
+        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                        marker=has_gtm_marker(flow))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
         types = dict(self._types.get(obj, {}))
-        for r in desired:
+        # what the plan creates or replaces wins over what was read (a property whose type changes)
+        for r in [*self._planned, *desired]:
             if r.type == "property" and r.object == obj:
                 types[r.name] = str(r.attributes.get("type"))
 
@@ -334,6 +341,7 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
+        self._planned = list(desired)
         for r in desired:
             attrs = dict(r.attributes)
             obj = str(attrs.get("object") or r.object)
