@@ -44,6 +44,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",
     ),
+    "show": Entry(
+        "gtm.commands.show", "show",
+        "Render a saved plan (from `gtm plan --out`) as text, markdown, json or github, without re-planning.",
+    ),
     "utm": Entry(
         "gtm.commands.utm", "utm",
         "Check or build links against the UTMConvention.",
@@ -59,6 +63,10 @@ REGISTRY: dict[str, Entry] = {
     "emulator": Entry(
         "gtm.commands.emulator", "emulator",
         "Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records).",
+    ),
+    "fmt": Entry(
+        "gtm.commands.fmt", "fmt",
+        "Format spec files in the canonical layout, keeping comments; --check lists files that would change.",
     ),
     "unlock": Entry(
         "gtm.commands.unlock", "unlock",
