@@ -49,14 +49,7 @@ def analyse(changes: list[Change], provider: Provider, live: LiveState, protecte
                 removed = _option_values(ch.before.attributes if ch.before else None) - \
                     _option_values(ch.after.attributes if ch.after else None)
                 calculated = bool((ch.before.attributes if ch.before else {}).get("calculation"))
-                old_type = (ch.before.attributes if ch.before else {}).get("type")
-                new_type = (ch.after.attributes if ch.after else {}).get("type")
-                if old_type != new_type and not calculated:
-                    # HubSpot converts or drops the values a field holds when its type changes
-                    n = provider.count_records(obj, r.name)
-                    ch.impact = Impact(n, f"{n} {noun} have a value in {r.name}, whose type changes from "
-                                          f"{old_type} to {new_type}", n > 0)
-                elif removed and not calculated:
+                if removed and not calculated:
                     n = sum(provider.count_records(obj, r.name, v) for v in sorted(removed))
                     ch.impact = Impact(n, f"{n} {noun} use removed option(s) {', '.join(sorted(removed))}", n > 0)
         elif r.type == "pipeline":

@@ -100,7 +100,7 @@ def test_type_change_on_a_field_with_values_needs_allow_destroy(ws: Path) -> Non
                                        "{name: gtm_seats, label: Seats, type: string, field_type: text}"))
     plan = _plan()
     ch = next(c for c in plan["changes"] if c["address"] == "property.contacts.gtm_seats")
-    assert ch["action"] == "update" and ch["needs_allow_destroy"] and ch["impact"]["records"] == 1
+    assert ch["action"] == "replace" and ch["needs_allow_destroy"] and ch["impact"]["records"] == 1
     r = gtm("apply", "--auto-approve")
     assert r.exit_code == 1 and "GTM603" in r.stderr
     assert _db(ws).read().by_address()["property.contacts.gtm_seats"].attributes["type"] == "number"
