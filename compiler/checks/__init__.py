@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from compiler.checks import identity, properties, references, semantics
+from compiler.checks import identity, properties, references, semantics, spectests
 from compiler.diagnostics import Diagnostic
 from compiler.specset import SpecSet
 
@@ -15,6 +15,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     references.check,
     semantics.check,
     properties.check,
+    spectests.check,
 )
 
 

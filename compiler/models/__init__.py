@@ -11,6 +11,7 @@ from compiler.models.properties import Properties
 from compiler.models.scoring import LeadScoring
 from compiler.models.sequence import Sequence
 from compiler.models.sla import SLA
+from compiler.models.spectest import Test
 from compiler.models.tiers import Tiers
 from compiler.models.utm import UTMConvention
 
@@ -24,6 +25,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "Sequence": Sequence,
     "AlertRule": AlertRule,
     "Properties": Properties,
+    "Test": Test,
 }
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "Pipeline",
     "Properties",
     "Sequence",
+    "Test",
     "Tiers",
     "UTMConvention",
 ]
