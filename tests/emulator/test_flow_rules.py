@@ -145,3 +145,11 @@ def test_action_keys_follow_the_action_schema(client: HubSpot) -> None:
     _refused(client, "POST", FLOWS, _with_action(flat), 'Unrecognized field "nextActionId"')
     half = _action("0-1", {"delta": "1", "time_unit": "DAYS"}, connection={"nextActionId": "1"})
     _refused(client, "POST", FLOWS, _with_action(half), "'edgeType'")
+
+
+def test_enrolment_criteria_have_only_their_schema_keys(client: HubSpot) -> None:
+    _refused(client, "POST", FLOWS, contact_flow(enrollmentCriteria={"type": "MANUAL", "shouldReEnroll": False,
+                                                                     "listFilterBranch": {}}),
+             'Unrecognized field "listFilterBranch"')
+    _refused(client, "POST", FLOWS, contact_flow(enrollmentCriteria={**_list_based(False, []), "reenroll": True}),
+             'Unrecognized field "reenroll"')

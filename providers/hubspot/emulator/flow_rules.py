@@ -97,9 +97,16 @@ def check_enrollment(body: dict[str, Any]) -> None:
         return
     if not isinstance(crit, dict) or crit.get("type") not in ("LIST_BASED", "MANUAL", "EVENT_BASED"):
         raise _flow_error("enrollmentCriteria.type must be LIST_BASED, EVENT_BASED or MANUAL", "enrollmentCriteria")
+    model = f"Api{crit['type'].title().replace('_', '')}EnrollmentCriteria"
     for key in sorted(ENROLLMENT_REQUIRED.get(crit["type"], ())):
         if crit.get(key) is None:
-            raise missing_field(key, f"Api{crit['type'].title().replace('_', '')}EnrollmentCriteria")
+            raise missing_field(key, model)
+    # SPEC: LIST_BASED and MANUAL criteria have no optional keys; another key is refused (STRICT)
+    if crit["type"] in ENROLLMENT_REQUIRED:
+        for key in crit:
+            if key not in ENROLLMENT_REQUIRED[crit["type"]]:
+                raise validation(f'Invalid input JSON: Unrecognized field "{key}" ({model}), not marked as '
+                                 "ignorable", context={"unrecognizedField": [key]})
     if crit["type"] == "LIST_BASED":
         triggers = crit["reEnrollmentTriggersFilterBranches"]
         if not isinstance(triggers, list):
