@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from gtm import exitcodes
 from gtm.applying import run_apply
 from gtm.commands.plan import env_option
 from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.deadline import Deadline, DeadlineExceeded, deadline, deadline_message, deadline_option, limit_for
 from gtm.journal import Journal
 from gtm.locking import LockError, apply_lock
 from gtm.planning import Session, make_plan_in, open_session
@@ -29,8 +31,9 @@ from providers.base import ProviderError
 @click.option("--allow-destroy", is_flag=True,
               help="Allow deletes and changes that lose record data (required in protected environments).")
 @click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit to these addresses; repeatable.")
+@deadline_option
 def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: str | None, auto_approve: bool,
-          allow_destroy: bool, targets: tuple[str, ...]) -> None:
+          allow_destroy: bool, targets: tuple[str, ...], deadline_s: float | None) -> None:
     """Apply the changes: a saved PLAN_FILE exactly, or a fresh plan after confirmation."""
     project = open_project(root, specs_dir)
     if not project.ok:
@@ -48,16 +51,23 @@ def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: 
     assert session is not None
     try:
         try:
-            with apply_lock(session.provider, session.env_name):
-                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy)
+            with deadline(limit_for(session.env, deadline_s)) as clock, \
+                    apply_lock(session.provider, session.env_name):
+                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, clock)
         except LockError as e:
             _fail([e.diagnostic])
+        except DeadlineExceeded as e:
+            _fail([error("GTM623", deadline_message(e, "apply", session.env_name),
+                         notes=(f"journal: {Journal.for_env(session.project.root, session.env_name).path}",),
+                         hint="the apply lock was released; run `gtm apply` again (it plans from the live CRM "
+                              "and finishes the rest), raising `deadline_s` or --deadline if the portal is slow")])
     finally:
         session.close()
 
 
 def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[Diagnostic],
-                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool) -> None:
+                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool,
+                  clock: Deadline | None = None) -> None:
     """Plan, show, confirm and apply while holding the lock (so the confirmed plan is what runs)."""
     project = session.project
     prev = Journal.previous(project.root, session.env_name)
@@ -82,7 +92,9 @@ def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[D
         if not sys.stdin.isatty():
             _fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
                          hint="review the plan and pass --auto-approve, or apply a saved plan file")])
-        if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
+        with clock.paused() if clock else contextlib.nullcontext():
+            confirmed = click.confirm(f'Apply these changes to "{session.env_name}"?', default=False)
+        if not confirmed:
             click.echo("Apply cancelled; nothing changed.")
             sys.exit(exitcodes.ERROR)
     result = run_apply(session, plan, allow_destroy)
