@@ -40,9 +40,17 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.gate", "gate",
         "Run the phase quality gates and print a checklist; exit 1 if a check fails.",
     ),
+    "test": Entry(
+        "gtm.commands.test", "test",
+        "Run the spec tests (kind: Test) offline with the evaluator; exit 1 on a failed case.",
+    ),
     "explain": Entry(
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",
+    ),
+    "show": Entry(
+        "gtm.commands.show", "show",
+        "Render a saved plan (from `gtm plan --out`) as text, markdown, json or github, without re-planning.",
     ),
     "utm": Entry(
         "gtm.commands.utm", "utm",
