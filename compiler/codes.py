@@ -123,6 +123,8 @@ CODES: dict[str, str] = {
     "GTM663": "gtm import: a live object no spec kind expresses (listed, not imported)",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
+    "GTM652": "business impact exceeds an impact limit of the environment; apply needs --allow-impact",
+    "GTM653": "impact limits are set but the impact was not computed; apply needs --allow-impact",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",

@@ -59,12 +59,24 @@ class Mappings(SpecModel):
     teams: NameMap = Field(default_factory=dict)
 
 
+class ImpactLimits(SpecModel):
+    """Bounds on a plan's business impact; a plan over any of them needs ``gtm apply --allow-impact``."""
+
+    max_records: int | None = Field(default=None, ge=0, description="records one outcome (band, tier, MQL, "
+                                                                      "SLA, list…) may move")
+    max_percent: float | None = Field(default=None, ge=0, le=100, description="share of an object's records "
+                                                                                "one outcome may move, in %")
+    max_enrolled: int | None = Field(default=None, ge=0, description="records newly enrolled in one SLA, "
+                                                                       "sequence, alert or the MQL workflow")
+
+
 class LocalEnvironment(SpecModel):
     """The embedded SQLite provider (the default; no account needed)."""
 
     provider: Literal["local"]
     path: str = ".gtm/local.db"
     protected: bool = False
+    impact_limits: ImpactLimits | None = None
     mappings: Mappings = Field(default_factory=Mappings)
     deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
@@ -77,6 +89,7 @@ class HubSpotEnvironment(SpecModel):
     token_env: str = Field(pattern=ENV_VAR_PATTERN)
     base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(:\d+)?(/[^\s]*)?$")
     protected: bool = False
+    impact_limits: ImpactLimits | None = None
     max_concurrency: int = Field(default=4, ge=1, le=16)
     mappings: Mappings = Field(default_factory=Mappings)
     timeout_s: float = Field(default=30.0, gt=0, le=600, description=(
@@ -125,4 +138,5 @@ class Workspace(SpecModel):
     environments: dict[str, Environment] = Field(default_factory=lambda: _default_environments())
     default_environment: str = "local"
     ownership: Ownership = Field(default_factory=Ownership)
+    impact_limits: ImpactLimits | None = Field(default=None, description="for environments without their own")
     checks: list[CustomCheck] = Field(default_factory=list)

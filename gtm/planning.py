@@ -230,6 +230,9 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     relevant = {r.address for r in desired} | {c.address for c in changes}
     fps = {a: live_by[a].fingerprint() for a in sorted(relevant) if a in live_by}
     plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected, summary)
+    from gtm.impact_gate import limits_for, mark
+
+    diags.extend(mark(plan, limits_for(s.project.workspace, s.env)))
     return plan, diags
 
 

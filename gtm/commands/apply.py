@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from compiler.diagnostics import Diagnostic, error
-from gtm import exitcodes
+from gtm import exitcodes, impact_gate
 from gtm.applying import run_apply
-from gtm.commands.plan import env_option
+from gtm.business_impact import DEFAULT_LIMIT
+from gtm.commands.plan import env_option, impact_options
 from gtm.context import open_project, print_diagnostics, workspace_options
 from gtm.deadline import Deadline, DeadlineExceeded, deadline, deadline_message, deadline_option, limit_for
 from gtm.journal import Journal
@@ -33,13 +35,17 @@ from providers.base import ProviderError
 @click.option("--allow-destroy", is_flag=True,
               help="Allow deletes and changes that lose record data (required in protected environments).")
 @click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit to these addresses; repeatable.")
+@click.option("--allow-impact", is_flag=True,
+              help="Apply a plan whose business impact exceeds the environment's impact_limits in gtm.yaml.")
+@impact_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one JSON report on stdout of what was done, per change (never asks; needs "
                    "--auto-approve or a PLAN_FILE).")
 @no_color_option
 @deadline_option
 def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: str | None, auto_approve: bool,
-          allow_destroy: bool, targets: tuple[str, ...], fmt: str, deadline_s: float | None) -> None:
+          allow_destroy: bool, targets: tuple[str, ...], allow_impact: bool, no_impact: bool, impact_limit: int,
+          fmt: str, deadline_s: float | None) -> None:
     """Apply the changes: a saved PLAN_FILE exactly, or a fresh plan after confirmation."""
     out = Output(fmt)
     project = open_project(root, specs_dir)
@@ -61,7 +67,8 @@ def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: 
         try:
             with deadline(limit_for(session.env, deadline_s)) as clock, \
                     apply_lock(session.provider, session.env_name):
-                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, out, clock)
+                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, out, clock,
+                              ImpactChoice(not no_impact, impact_limit, allow_impact))
         except LockError as e:
             out.fail([e.diagnostic])
         except DeadlineExceeded as e:
@@ -73,17 +80,27 @@ def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: 
         session.close()
 
 
+@dataclass(frozen=True)
+class ImpactChoice:
+    """Whether apply computes business impact, how many records it reads, and --allow-impact."""
+
+    compute: bool = True
+    limit: int = DEFAULT_LIMIT
+    allow: bool = False
+
+
 def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[Diagnostic],
                   targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool, out: Output,
-                  clock: Deadline | None = None) -> None:
+                  clock: Deadline | None = None, impact: ImpactChoice | None = None) -> None:
     """Plan, show, confirm and apply while holding the lock (so the confirmed plan is what runs)."""
+    impact = impact or ImpactChoice()
     project = session.project
     prev = Journal.previous(project.root, session.env_name)
     if prev and prev.get("status") in ("failed", "running", "interrupted"):
         click.echo(f"Note: the previous apply on \"{session.env_name}\" ended {prev.get('status')}; "
                    "planning from the live CRM to finish it.", err=True)
     try:
-        plan, pdiags = make_plan_in(session, targets)
+        plan, pdiags = make_plan_in(session, targets, impact=impact.compute, impact_limit=impact.limit)
     except ProviderError as e:
         out.fail([error(e.code, e.message)])
         return
@@ -104,6 +121,9 @@ def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[D
         print_diagnostics(warnings, "text")
     if not plan.has_changes:
         out.done("no-changes")
+    refused = impact_gate.gate(plan, impact.allow)
+    if refused:
+        out.fail(refused)
     if saved is None and not auto_approve:
         if out.json or not sys.stdin.isatty():
             out.fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
