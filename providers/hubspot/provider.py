@@ -61,6 +61,7 @@ class HubSpotProvider:
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
         self._types: dict[str, dict[str, str]] = {}
+        self._desired_types: dict[str, dict[str, str]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
 
@@ -222,16 +223,30 @@ class HubSpotProvider:
         return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
-    def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
-        types = dict(self._types.get(obj, {}))
+    def _note_types(self, desired: list[Resource]) -> None:
+        """Index the types of the properties this plan creates or keeps (built once per realize).
+
+        Lists and flows created in the same apply as the properties they filter on must be
+        sent with the operation type of the property's real type (``ENUMERATION`` for a new
+        enumeration), not a type guessed from the value; the writer reads this index.
+        """
+        index: dict[str, dict[str, str]] = {}
         for r in desired:
-            if r.type == "property" and r.object == obj:
-                types[r.name] = str(r.attributes.get("type"))
+            if r.type == "property" and r.object and r.attributes.get("type"):
+                index.setdefault(str(r.object), {})[r.name] = str(r.attributes["type"])
+        self._desired_types = index
+
+    def note_created_property(self, obj: str, name: str, prop_type: str) -> None:
+        """Remember the type of a property the writer just created or changed."""
+        self._types.setdefault(obj, {})[name] = prop_type
+
+    def _type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> HubSpot type on ``obj``: this plan's properties first, then the portal's."""
+        desired = self._desired_types.get(obj, {})
+        live = self._types.get(obj, {})
 
         def lookup(name: str) -> str | None:
-            if name.startswith("hs_time_in_"):
-                return "number"
-            return types.get(name)
+            return desired.get(name) or live.get(name)
 
         return lookup
 
@@ -263,9 +278,14 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
+        self._note_types(desired)
+        lookups: dict[str, Callable[[str], str | None]] = {}
         for r in desired:
             attrs = dict(r.attributes)
-            types = self._type_lookup(str(attrs.get("object") or r.object), desired)
+            obj = str(attrs.get("object") or r.object)
+            types = lookups.get(obj)
+            if types is None:
+                types = lookups[obj] = self._type_lookup(obj)
             if r.type == "property":
                 calc = attrs.pop("calculation", None)
                 formula = None

@@ -107,6 +107,7 @@ class Writer:
                 for r in data.get("results") or []:
                     if r.get("name") in pending:
                         results[r["name"]] = None
+                        self.p.note_created_property(obj, r["name"], str(r.get("type")))
                         pending.pop(r["name"])
                 for err in data.get("errors") or []:
                     names = [n for n in pending if n in str(err.get("message", "")) or
@@ -251,7 +252,7 @@ class Writer:
         from compiler.conditions.ast import from_data
 
         fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]),
-                                               self.p._type_lookup(str(r.object), []))
+                                               self.p._type_lookup(str(r.object)))
         if fb is None:
             raise ProviderError(f"{r.address}: {diags[0].summary if diags else 'cannot express the filter'}")
         return fb
@@ -301,7 +302,7 @@ class Writer:
     def _flow_body(self, r: Any) -> dict[str, Any]:
         from compiler.backends.hubspot_flows import workflow_to_flow
 
-        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object), []))
+        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)))
         errs = [d for d in diags if d.is_error]
         if errs:
             raise ProviderError(f"{r.address}: {errs[0].summary}")
