@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "GTM202": "unknown environment",
     "GTM203": "invalid environment configuration",
     "GTM204": "invalid custom check",
+    "GTM220": "invalid mapping in gtm.yaml (an id that is not a HubSpot id, or a reserved name)",
     # references and identity
     "GTM301": "unknown persona",
     "GTM302": "unknown ICP",
@@ -71,6 +72,10 @@ CODES: dict[str, str] = {
     "GTM501": "condition cannot be expressed as a HubSpot list filter",
     "GTM502": "condition cannot be expressed as a HubSpot calculation formula",
     "GTM503": "intent has no HubSpot API; not applied",
+    "GTM510": "email slug not mapped to a HubSpot marketing email in this environment",
+    "GTM511": "task assignee not mapped to a HubSpot owner in this environment",
+    "GTM512": "notification recipient not mapped to a HubSpot user or team in this environment",
+    "GTM513": "re-enrolment asked for, but the enrolment has no property filter to re-enrol on",
     # planning and apply
     "GTM601": "provider error",
     "GTM602": "lifecycle stages are read-only",

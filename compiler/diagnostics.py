@@ -9,7 +9,7 @@ resource address, and optional notes/hints.  Rendering is a pure function of the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -24,23 +24,114 @@ class Severity(StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, order=True)
 class SourceRange:
-    """A span in a spec file.  Lines and columns are 1-based; ``end_col`` is exclusive."""
+    """A span in a spec file.  Lines and columns are 1-based; ``end_col`` is exclusive.
 
-    file: str
-    line: int
-    col: int
-    end_line: int | None = None
-    end_col: int | None = None
+    Immutable and compared by value.  A range may be *deferred*: built from a function that finds
+    it, called on first use.  Parsing records a range for every condition node but diagnostics
+    read only a few, so deferring keeps position lookups off the validate path.
+    """
+
+    __slots__ = ("_col", "_end_col", "_end_line", "_file", "_find", "_line")
+
+    _file: str
+    _line: int
+    _col: int
+    _end_line: int | None
+    _end_col: int | None
+    _find: Callable[[], SourceRange] | None
+
+    def __init__(self, file: str, line: int, col: int, end_line: int | None = None,
+                 end_col: int | None = None) -> None:
+        object.__setattr__(self, "_find", None)
+        self._set(file, line, col, end_line, end_col)
+
+    def _set(self, file: str, line: int, col: int, end_line: int | None, end_col: int | None) -> None:
+        for name, value in (("_file", file), ("_line", line), ("_col", col), ("_end_line", end_line),
+                            ("_end_col", end_col)):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def deferred(cls, find: Callable[[], SourceRange]) -> SourceRange:
+        """A range located by ``find()`` the first time any of its fields is read."""
+        r = cls.__new__(cls)
+        object.__setattr__(r, "_find", find)
+        return r
+
+    def _resolve(self) -> None:
+        find = self._find
+        if find is not None:
+            found = find()
+            self._set(found.file, found.line, found.col, found.end_line, found.end_col)
+            object.__setattr__(self, "_find", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("SourceRange is immutable")
+
+    @property
+    def file(self) -> str:
+        self._resolve()
+        return self._file
+
+    @property
+    def line(self) -> int:
+        self._resolve()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        self._resolve()
+        return self._col
+
+    @property
+    def end_line(self) -> int | None:
+        self._resolve()
+        return self._end_line
+
+    @property
+    def end_col(self) -> int | None:
+        self._resolve()
+        return self._end_col
+
+    def _key(self) -> tuple[str, int, int, int | None, int | None]:
+        self._resolve()
+        return (self._file, self._line, self._col, self._end_line, self._end_col)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceRange):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __lt__(self, other: SourceRange) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: SourceRange) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: SourceRange) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: SourceRange) -> bool:
+        return self._key() >= other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        f, line, col, el, ec = self._key()
+        return f"SourceRange(file={f!r}, line={line!r}, col={col!r}, end_line={el!r}, end_col={ec!r})"
+
+    def __reduce__(self) -> tuple[type[SourceRange], tuple[str, int, int, int | None, int | None]]:
+        return (SourceRange, self._key())
 
     def to_dict(self) -> dict[str, Any]:
+        f, line, col, el, ec = self._key()
         return {
-            "file": self.file,
-            "line": self.line,
-            "col": self.col,
-            "end_line": self.end_line if self.end_line is not None else self.line,
-            "end_col": self.end_col if self.end_col is not None else self.col + 1,
+            "file": f,
+            "line": line,
+            "col": col,
+            "end_line": el if el is not None else line,
+            "end_col": ec if ec is not None else col + 1,
         }
 
     def __str__(self) -> str:

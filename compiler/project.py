@@ -67,7 +67,7 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
     except ValidationError as e:
         diags = validation_diagnostics(doc, doc.data, e, Workspace)
         return None, doc, [d if not d.summary.startswith("environments") else
-                           Diagnostic("GTM203" if d.code == "GTM104" else d.code, d.severity, d.summary,
+                           Diagnostic(_environment_code(d), d.severity, d.summary,
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
     problems: list[Diagnostic] = []
@@ -84,6 +84,13 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                 problems.extend(cd)
         del c
     return ws, doc, problems
+
+
+def _environment_code(d: Diagnostic) -> str:
+    """GTM220 for a bad value under ``mappings``, GTM203 for other bad environment values."""
+    if d.code not in ("GTM103", "GTM104"):
+        return d.code
+    return "GTM220" if ".mappings" in d.summary.split(":", 1)[0] else ("GTM203" if d.code == "GTM104" else d.code)
 
 
 def spec_files(spec_dir: Path) -> list[Path]:

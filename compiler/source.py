@@ -145,14 +145,24 @@ class Document:
         self.keys = Positions(self.file, root, key=True, index=index, memo=memo)
 
     def at(self, path: Path_, key: bool = False) -> SourceRange:
-        """Best source range for ``path``: exact, else the nearest ancestor."""
+        """Best source range for ``path``: exact, else the nearest ancestor.
+
+        The range is deferred (found on first read): most ranges recorded while parsing are
+        never shown, and finding one walks the node graph.
+        """
+        p = tuple(path)
+        return SourceRange.deferred(lambda: self.locate(p, key))
+
+    def locate(self, path: Path_, key: bool = False) -> SourceRange:
+        """:meth:`at`, found now."""
         table = self.keys if key else self.values
         p = tuple(path)
         while True:
-            if p in table:
-                return table[p]
-            if key and p in self.values:
-                return self.values[p]
+            span = table._span_of(p)
+            if span is None and key:
+                span = self.values._span_of(p)
+            if span is not None:
+                return SourceRange(self.file, *span)
             if not p:
                 break
             p = p[:-1]

@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from compiler.models.common import ConditionData, Slug, SpecModel
 
 ENV_VAR_PATTERN = r"^[A-Z_][A-Z0-9_]*$"
 CHECK_CODE_PATTERN = r"^[A-Z][A-Z0-9]{2,11}$"
+
+
+_PORTAL_ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,59}$")
+#: names that mean "the record's owner" and are never mapped
+RESERVED_NAMES = frozenset({"owner"})
+
+
+def _portal_id(v: object) -> str:
+    s = str(v)
+    if not isinstance(v, int | str) or isinstance(v, bool) or not _PORTAL_ID_RE.match(s):
+        raise PydanticCustomError("gtm_portal_id", "'{value}' is not a HubSpot id (a positive whole number)",
+                                  {"value": s})
+    return s
+
+
+def _names(v: dict[str, str]) -> dict[str, str]:
+    for k in v:
+        if not _NAME_RE.match(k):
+            raise PydanticCustomError("gtm_mapping_name", "invalid name '{value}': use lower-case letters, digits, "
+                                      "'_' and '-', starting with a letter", {"value": k})
+        if k in RESERVED_NAMES:
+            raise PydanticCustomError("gtm_mapping_name", "'{value}' means the record owner and cannot be mapped",
+                                      {"value": k})
+    return v
+
+
+PortalId = Annotated[str, BeforeValidator(_portal_id), WithJsonSchema(
+    {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": _PORTAL_ID_RE.pattern}],
+     "description": "a HubSpot id (owner, user, team or marketing email id)"})]
+NameMap = Annotated[dict[str, PortalId], AfterValidator(_names)]
+
+
+class Mappings(SpecModel):
+    """What the specs' names mean in one portal: email slugs and people/team names → HubSpot ids.
+
+    ``emails`` maps a sequence step's ``email:`` slug to a marketing email id; ``owners`` maps a task
+    assignee (an SLA ``owner``) to a HubSpot owner id; ``users`` and ``teams`` map a notification recipient
+    (``notify:``) to a user or team id.  ``owner`` always means the record's owner and is never mapped.
+    """
+
+    emails: NameMap = Field(default_factory=dict)
+    owners: NameMap = Field(default_factory=dict)
+    users: NameMap = Field(default_factory=dict)
+    teams: NameMap = Field(default_factory=dict)
 
 
 class LocalEnvironment(SpecModel):
@@ -18,6 +65,7 @@ class LocalEnvironment(SpecModel):
     provider: Literal["local"]
     path: str = ".gtm/local.db"
     protected: bool = False
+    mappings: Mappings = Field(default_factory=Mappings)
 
 
 class HubSpotEnvironment(SpecModel):
@@ -28,6 +76,7 @@ class HubSpotEnvironment(SpecModel):
     base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(:\d+)?(/[^\s]*)?$")
     protected: bool = False
     max_concurrency: int = Field(default=4, ge=1, le=16)
+    mappings: Mappings = Field(default_factory=Mappings)
 
 
 Environment = Annotated[LocalEnvironment | HubSpotEnvironment, Field(discriminator="provider")]

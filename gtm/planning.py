@@ -116,6 +116,21 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     return diags
 
 
+def _with_mapping_positions(s: Session, realized: list[Diagnostic]) -> list[Diagnostic]:
+    """On a HubSpot environment, an unmapped email, assignee or recipient is an error at each use in
+    the specs (GTM510-512), replacing the backend's unpositioned report of the same name."""
+    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics
+
+    if isinstance(s.env, LocalEnvironment):
+        return realized
+    positioned = unmapped_diagnostics(portal_references(s.project.specs), s.env.mappings, s.env_name,
+                                      s.project.workspace_doc)
+    codes = {c for c, _, _ in KINDS.values()}
+    covered = {(d.code, d.summary) for d in positioned}
+    kept = [d for d in realized if d.code not in codes or (d.code, d.summary) not in covered]
+    return [*positioned, *kept]
+
+
 def _matches(address: str, targets: tuple[str, ...]) -> bool:
     return any(fnmatch(address, t) or address.startswith(t + ".") or address == t for t in targets)
 
@@ -144,7 +159,7 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
-    diags.extend(rd)
+    diags.extend(_with_mapping_positions(s, rd))
     s.desired = desired
     diags.extend(_reference_checks(s))
     changes = diff_resources(desired, s.live.resources, s.is_owned)

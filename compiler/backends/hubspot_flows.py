@@ -16,17 +16,21 @@ is not drift.  A provider updating a flow (PUT) must carry the live ``isEnabled`
 The body.  ``type`` is ``CONTACT_FLOW`` for contacts and ``PLATFORM_FLOW`` otherwise,
 ``objectTypeId`` ``0-1`` / ``0-2`` / ``0-3`` / ``0-5``, ``flowType: WORKFLOW``; the actions are
 ``SINGLE_CONNECTION`` actions with ids ``"1"…"n"`` chained through
-``connection.nextActionId`` (the last one has no ``connection``), ``startActionId`` ``"1"`` and
-``nextAvailableActionId`` ``n+1``; enrollment is ``LIST_BASED`` (``listFilterBranch`` from
-:mod:`compiler.backends.hubspot_filters`, ``shouldReEnroll``), or ``MANUAL`` without an
-enrollment condition; a contact flow's goal is ``goalFilterBranch``.  A goal on any other object
-is a GTM503 error: v4 platform flows have no goal (SPEC: ``goalFilterBranch`` exists only on
-``CONTACT_FLOW``; HubSpot's generated SDK ``HubSpot/hubspot-sdk-python``
-``src/hubspot_sdk/types/automation/api_{contact,platform}_flow_create_request_param.py``, which
-also gives the required keys used below and ``customProperties: Dict[str, str]``).  The create
-schema's required collections are sent empty (``timeWindows``, ``blockedDates``,
-``dataSources``; contact flows also ``suppressionListIds`` and ``canEnrollFromSalesforce:
-false``).
+``connection.nextActionId`` (the last one has no ``connection``) and ``startActionId`` ``"1"``;
+enrollment is ``LIST_BASED`` (``listFilterBranch`` from :mod:`compiler.backends.hubspot_filters`),
+or ``MANUAL`` without an enrollment condition; a contact flow's goal is ``goalFilterBranch``.  A goal
+on any other object is a GTM503 error: v4 platform flows have no goal.  The body carries only fields
+of HubSpot's create schemas (:data:`CREATE_FIELDS`; SPEC: HubSpot's generated SDK
+``HubSpot/hubspot-sdk-python`` ``src/hubspot_sdk/types/automation/
+api_{contact,platform}_flow_{create,put}_request_param.py``): no ``nextAvailableActionId`` (the
+server fills it); the required collections are sent empty (``timeWindows``, ``blockedDates``,
+``dataSources``; contact flows also ``suppressionListIds`` and ``canEnrollFromSalesforce: false``).
+:func:`put_body` cuts a create body down to the PUT schema (no ``objectTypeId``, ``flowType``,
+``dataSources``; the live ``revisionId``, which PUT requires).
+
+Re-enrolment.  ``shouldReEnroll`` is true only together with re-enrolment triggers
+(:func:`reenrollment_triggers`: one per property filter of the enrolment); a workflow that asks for
+re-enrolment but has no property filter enrols once (GTM513 warning).
 
 Reading back exactly.  Some neutral attributes have no HubSpot field (a sequence step's
 ``ask``; the exact spelling of a duration, ``24h`` vs ``1d``; the shape of a condition, which
@@ -45,11 +49,12 @@ version 0.  The other ids are OBSERVED in third-party code that creates flows ag
 :data:`ACTION_TYPES`.
 
 Portal references.  HubSpot needs a marketing-email ``content_id`` for ``send_email`` and owner,
-user or team ids for assignees and recipients other than the record owner.  Pass ``resolve(kind,
-key) -> id | None`` with kinds ``"email"`` (email slug → content id), ``"assignee"`` (task
-``assign_to`` → owner id) and ``"recipient"`` (notification recipient → user id).  Unresolved: an
-email gets the placeholder ``gtm-email:<slug>`` (HubSpot presumably refuses it until mapped) and
-a GTM503 warning; an assignee or recipient falls back to the record owner with a GTM503 warning.
+user or team ids for assignees and recipients other than the record owner.  An action may carry
+the id already (``content_id``, ``owner_id``, ``recipient_id``: the HubSpot provider adds them from
+the environment's ``mappings``), else ``resolve(kind, key) -> id | None`` is asked, with kinds
+``"email"``, ``"assignee"`` (→ owner id) and ``"recipient"`` (→ ``user:<id>`` or ``team:<id>``).
+An unresolved name is an error (GTM510 email, GTM511 assignee, GTM512 recipient; see
+:mod:`compiler.mappings`): no placeholder ever goes into a body.
 
 UNVERIFIED against a live portal: that HubSpot keeps arbitrary ``customProperties`` keys and
 returns them unchanged (if it drops them, reads fall back to the HubSpot fields: conditions keep
@@ -110,7 +115,40 @@ EMAIL_PLACEHOLDER = "gtm-email:"
 SPEC_KEY = "gtm_spec"
 DIGEST_KEY = "gtm_digest"
 SERVER_FIELDS = frozenset({"id", "revisionId", "createdAt", "updatedAt", "crmObjectCreationStatus", "uuid",
-                           "createdBy", "updatedBy", "migrationStatus"})
+                           "createdBy", "updatedBy", "migrationStatus", "nextAvailableActionId"})
+
+# The request schemas (SPEC: HubSpot/hubspot-sdk-python, generated from HubSpot's OpenAPI spec,
+# src/hubspot_sdk/types/automation/api_{contact,platform}_flow_{create,put}_request_param.py).
+# Every key gtm sends is in these sets; ``nextAvailableActionId`` is in none of them (the server fills it).
+_COMMON_OPTIONAL = frozenset({"description", "enrollmentCriteria", "enrollmentSchedule", "name", "startActionId",
+                              "uuid"})
+CREATE_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {  # type -> (required, optional)
+    "CONTACT_FLOW": (frozenset({"actions", "blockedDates", "canEnrollFromSalesforce", "customProperties",
+                                "dataSources", "flowType", "isEnabled", "objectTypeId", "suppressionListIds",
+                                "timeWindows", "type"}),
+                     _COMMON_OPTIONAL | {"eventAnchor", "goalFilterBranch", "unEnrollmentSetting"}),
+    "PLATFORM_FLOW": (frozenset({"actions", "blockedDates", "customProperties", "dataSources", "flowType",
+                                 "isEnabled", "objectTypeId", "timeWindows", "type"}),
+                      _COMMON_OPTIONAL | {"suppressionFilterBranch"}),
+}
+#: PUT has no ``objectTypeId``, ``flowType`` or ``dataSources`` and needs ``revisionId``.
+PUT_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "CONTACT_FLOW": (frozenset({"actions", "blockedDates", "canEnrollFromSalesforce", "customProperties",
+                                "isEnabled", "revisionId", "suppressionListIds", "timeWindows", "type"}),
+                     _COMMON_OPTIONAL | {"eventAnchor", "goalFilterBranch", "unEnrollmentSetting"}),
+    "PLATFORM_FLOW": (frozenset({"actions", "blockedDates", "customProperties", "isEnabled", "revisionId",
+                                 "timeWindows", "type"}),
+                      _COMMON_OPTIONAL | {"suppressionFilterBranch"}),
+}
+
+
+def put_body(create: dict[str, Any], revision_id: str, is_enabled: bool) -> dict[str, Any]:
+    """The PUT body for a flow whose create body is ``create``: only the PUT schema's fields, with the
+    live ``revisionId`` (required, optimistic concurrency) and the live ``isEnabled``."""
+    required, optional = PUT_FIELDS[str(create.get("type"))]
+    body = {k: v for k, v in create.items() if k in required | optional}
+    body.update(revisionId=str(revision_id), isEnabled=bool(is_enabled))
+    return body
 _OBJECT_NAMES: dict[str, str] = {v: k for k, v in OBJECT_TYPE_IDS.items()}
 _DURATION_UNITS = {"m": 1, "h": 60, "d": 1440}
 
@@ -159,13 +197,9 @@ def _owner_assignment() -> dict[str, Any]:
 
 # -- actions ---------------------------------------------------------------------------------------
 class _Actions:
-    def __init__(self, name: str, obj: str, resolve: Resolver | None) -> None:
-        self.name, self.obj, self.resolve = name, obj, resolve
+    def __init__(self, name: str, obj: str, resolve: Resolver | None, env_name: str) -> None:
+        self.name, self.obj, self.resolve, self.env_name = name, obj, resolve, env_name
         self.diagnostics: list[Diagnostic] = []
-
-    def _warn(self, summary: str, hint: str | None = None) -> None:
-        self.diagnostics.append(warning("GTM503", summary, address=make_address("workflow", None, self.name),
-                                        hint=hint))
 
     def _error(self, summary: str) -> None:
         self.diagnostics.append(error("GTM503", summary, address=make_address("workflow", None, self.name)))
@@ -185,7 +219,7 @@ class _Actions:
             if kind == "delay":
                 return type_id, _delay_fields(str(a["duration"]))
             if kind == "send_email":
-                return type_id, {"content_id": self._email(str(a["email"]))}
+                return type_id, {"content_id": self._email(str(a["email"]), a)}
             if kind == "create_task":
                 return type_id, self._task(a)
             if kind == "notify":
@@ -198,14 +232,19 @@ class _Actions:
             self._error(f"action {kind}: {e}")
             return None
 
-    def _email(self, slug: str) -> str:
-        found = self._lookup("email", slug)
+    def _unmapped(self, kind: str, key: str) -> None:
+        from compiler.mappings import KINDS, unmapped_summary
+
+        self.diagnostics.append(error(KINDS[kind][0], unmapped_summary(kind, key, self.env_name),
+                                      address=make_address("workflow", None, self.name),
+                                      hint=f"map it under environments.{self.env_name}.mappings in gtm.yaml"))
+
+    def _email(self, slug: str, a: dict[str, Any]) -> str:
+        found = a.get("content_id") or self._lookup("email", slug)
         if found:
-            return found
-        self._warn(f"email {slug!r} is not mapped to a HubSpot marketing email; the flow carries the "
-                   f"placeholder {EMAIL_PLACEHOLDER}{slug}",
-                   "map the email to its HubSpot content id before apply")
-        return EMAIL_PLACEHOLDER + slug
+            return str(found)
+        self._unmapped("email", slug)  # never send a placeholder: HubSpot needs a real email id
+        return ""
 
     def _task(self, a: dict[str, Any]) -> dict[str, Any]:
         minutes, unit = _minutes(str(a.get("due_in") or "1d"))
@@ -218,12 +257,11 @@ class _Actions:
         who = str(a.get("assign_to") or "owner")
         owner = _owner_assignment()
         if who != "owner":
-            found = self._lookup("assignee", who)
+            found = a.get("owner_id") or self._lookup("assignee", who)
             if found:
-                owner = {"type": "CUSTOM", "value": {"type": "STATIC_VALUE", "staticValue": found}}
+                owner = {"type": "CUSTOM", "value": {"type": "STATIC_VALUE", "staticValue": str(found)}}
             else:
-                self._warn(f"task assignee {who!r} has no HubSpot owner; the task goes to the record owner",
-                           "map the assignee to a HubSpot owner id")
+                self._unmapped("assignee", who)
         assoc = TASK_ASSOCIATIONS.get(self.obj)
         fields: dict[str, Any] = {
             "task_type": "TODO", "subject": str(a["title"]), "body": "", "priority": "NONE",
@@ -241,12 +279,13 @@ class _Actions:
         message = str(a.get("message") or "")
         fields: dict[str, Any] = {"subject": message, "body": message}
         if who != "owner":
-            found = self._lookup("recipient", who)
-            if found:
-                fields["user_ids"] = [found]
-                return fields
-            self._warn(f"notification recipient {who!r} has no HubSpot user; "
-                       "the record owner is notified instead", "map the recipient to a HubSpot user id")
+            found = a.get("recipient_id") or self._lookup("recipient", who)
+            kind, _, rid = str(found or "").partition(":")
+            if kind in ("user", "team") and rid:
+                fields["user_ids" if kind == "user" else "team_ids"] = [rid]
+            else:
+                self._unmapped("recipient", who)
+            return fields
         fields["owner_properties"] = [OWNER_PROPERTY]
         return fields
 
@@ -282,7 +321,8 @@ def _digest(flow: dict[str, Any]) -> str:
 
 # -- forward ---------------------------------------------------------------------------------------
 def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
-                     resolve: Resolver | None = None) -> tuple[dict[str, Any], list[Diagnostic]]:
+                     resolve: Resolver | None = None, env_name: str = "?"
+                     ) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The v4 create body for the neutral workflow ``attrs`` (see the module docstring)."""
     obj = str(attrs.get("object") or "contacts")
     address = make_address("workflow", None, name)
@@ -300,14 +340,13 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
         diags.append(error("GTM503", f"workflows on {obj!r} have no known HubSpot object type id",
                            address=address))
 
-    acts = _Actions(name, obj, resolve)
+    acts = _Actions(name, obj, resolve, env_name)
     built = [f for f in (acts.fields(a) for a in attrs.get("actions") or []) if f is not None]
     diags.extend(acts.diagnostics)
     actions = _chain(built)
     flow["actions"] = actions
     if actions:
         flow["startActionId"] = "1"
-    flow["nextAvailableActionId"] = str(len(actions) + 1)
 
     reenroll = bool(attrs.get("reenroll"))
     enrollment = attrs.get("enrollment")
@@ -317,9 +356,14 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
         fb, d = condition_to_filter_branch(from_data(enrollment), types)
         diags.extend(_addressed(d, address))
         if fb is not None:
+            triggers = reenrollment_triggers(fb) if reenroll else []
+            if reenroll and not triggers:
+                diags.append(warning("GTM513", f"{name} asks for re-enrolment but its enrolment has no property "
+                                               "filter to re-enrol on; it enrols each record once",
+                                     address=address))
             flow["enrollmentCriteria"] = {
-                "type": "LIST_BASED", "shouldReEnroll": reenroll, "listFilterBranch": fb,
-                "unEnrollObjectsNotMeetingCriteria": False, "reEnrollmentTriggersFilterBranches": [],
+                "type": "LIST_BASED", "shouldReEnroll": bool(triggers), "listFilterBranch": fb,
+                "unEnrollObjectsNotMeetingCriteria": False, "reEnrollmentTriggersFilterBranches": triggers,
             }
     goal = attrs.get("goal")
     if goal is not None:
@@ -338,6 +382,40 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
     spec = {"enrollment": enrollment, "goal": goal, "actions": list(attrs.get("actions") or [])}
     flow["customProperties"] = {SPEC_KEY: _json(spec), DIGEST_KEY: _digest(flow)}
     return flow, diags
+
+
+def _property_filters(fb: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [f for f in fb.get("filters") or [] if f.get("filterType") == "PROPERTY"]
+    for b in fb.get("filterBranches") or []:
+        out.extend(_property_filters(b))
+    return out
+
+
+def reenrollment_triggers(fb: dict[str, Any]) -> list[dict[str, Any]]:
+    """One re-enrolment trigger per distinct property filter of the enrolment branch: "the property
+    changed (``hs_name``) to a value that meets the same operation (``hs_value``)".
+
+    SPEC: ``reEnrollmentTriggersFilterBranches`` is a required list of filter branches on LIST_BASED
+    criteria, and ``shouldReEnroll`` says whether a record may enrol again (HubSpot/hubspot-sdk-python
+    ``api_list_based_enrollment_criteria_param.py``).  The AND branch of an ``hs_name`` STRING
+    ``IS_EQUAL_TO <property>`` filter and an ``hs_value`` filter carrying the enrolment operation is
+    OBSERVED in flows read back from live portals (third-party flow builders on GitHub); UNVERIFIED
+    in HubSpot's own docs.  A flow never says ``shouldReEnroll: true`` without such triggers.
+    """
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for f in _property_filters(fb):
+        key = _json([f.get("property"), f.get("operation")])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
+            {"filterType": "PROPERTY", "property": "hs_name",
+             "operation": {"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": f.get("property"),
+                           "includeObjectsWithNoValueSet": False}},
+            {"filterType": "PROPERTY", "property": "hs_value", "operation": dict(f.get("operation") or {})},
+        ]})
+    return out
 
 
 def _addressed(ds: list[Diagnostic], address: str) -> list[Diagnostic]:
@@ -481,7 +559,6 @@ def normalize_flow(flow: dict[str, Any]) -> dict[str, Any]:
         out.setdefault("canEnrollFromSalesforce", False)
     actions = [_normalize_action(a) for a in out.get("actions") or []]
     out["actions"] = sorted(actions, key=lambda a: _id_key(str(a.get("actionId"))))
-    out["nextAvailableActionId"] = str(out.get("nextAvailableActionId") or len(actions) + 1)
     crit = out.get("enrollmentCriteria")
     if isinstance(crit, dict):
         crit = dict(crit)

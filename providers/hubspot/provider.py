@@ -22,7 +22,7 @@ from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from compiler.workspace import HubSpotEnvironment
+from compiler.workspace import HubSpotEnvironment, Mappings
 from providers.base import LiveState, LockHeld, ProviderError, apply_one
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
@@ -49,9 +49,15 @@ class HubSpotProvider:
     name = "hubspot"
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, token_env: str = "HUBSPOT_TOKEN",
-                 env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm") -> None:
+                 env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm",
+                 mappings: Mappings | None = None) -> None:
+        from compiler.mappings import resolver
+
         self.token_env = token_env
         self.env_name = env_name
+        #: the environment's ``mappings`` (email slugs, owners, users, teams → portal ids)
+        self.mappings = mappings or Mappings()
+        self.resolve = resolver(self.mappings)
         self.base_url = base_url.rstrip("/")
         self.prefix = prefix
         self.workers = max_concurrency
@@ -77,7 +83,7 @@ class HubSpotProvider:
                 f"environment variable {env.token_env} holds spaces, line breaks or control characters, so it "
                 f'cannot be the private-app token of environment "{env_name}"; set it again', code="GTM606")
         return cls(token, env.base_url or DEFAULT_BASE_URL, token_env=env.token_env, env_name=env_name,
-                   max_concurrency=env.max_concurrency)
+                   max_concurrency=env.max_concurrency, mappings=env.mappings)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -271,6 +277,29 @@ class HubSpotProvider:
             out[k] = self._canonical(out.get(k), types)
         return out
 
+    def _resolved_actions(self, actions: list[Any]) -> list[Any]:
+        """Actions with the portal ids their names map to in this environment (``content_id``,
+        ``owner_id``, ``recipient_id``), so that a changed mapping is a planned change."""
+        out: list[Any] = []
+        for a in actions:
+            a = dict(a) if isinstance(a, dict) else a
+            if isinstance(a, dict):
+                kind = a.get("type")
+                found: str | None = None
+                if kind == "send_email":
+                    found = self.resolve("email", str(a.get("email")))
+                    key = "content_id"
+                elif kind == "create_task" and str(a.get("assign_to") or "owner") != "owner":
+                    found = self.resolve("assignee", str(a.get("assign_to")))
+                    key = "owner_id"
+                elif kind == "notify" and str(a.get("recipient") or "owner") != "owner":
+                    found = self.resolve("recipient", str(a.get("recipient")))
+                    key = "recipient_id"
+                if found:
+                    a[key] = found
+            out.append(a)
+        return out
+
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
         from compiler.backends.hubspot_filters import condition_to_filter_branch
         from compiler.backends.hubspot_flows import workflow_to_flow
@@ -299,7 +328,8 @@ class HubSpotProvider:
                 if fb is not None:
                     attrs["filter"] = self._canonical(attrs["filter"], types)
             elif r.type == "workflow":
-                _, d = workflow_to_flow(r.name, attrs, types)
+                attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
+                _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._canonical_workflow(attrs, types)

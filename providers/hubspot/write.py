@@ -300,9 +300,11 @@ class Writer:
 
     # -- workflows --------------------------------------------------------------------------
     def _flow_body(self, r: Any) -> dict[str, Any]:
+        """The create body (POST schema fields only; the PUT body is cut down by ``put_body``)."""
         from compiler.backends.hubspot_flows import workflow_to_flow
 
-        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)))
+        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)),
+                                       resolve=self.p.resolve, env_name=self.p.env_name)
         errs = [d for d in diags if d.is_error]
         if errs:
             raise ProviderError(f"{r.address}: {errs[0].summary}")
@@ -348,13 +350,14 @@ class Writer:
         self._verified_create(f"create {r.address}", create, exists)
 
     def _workflow_update(self, c: Change) -> None:
+        from compiler.backends.hubspot_flows import put_body
+
         assert c.after is not None
         r = c.after
         fid = self._flow_id(r.name)
         current = self.p._raw(f"read {r.address}", "GET", f"/automation/v4/flows/{fid}") or {}
         # gtm never switches a flow on or off: keep whatever a person chose in HubSpot
-        body = {**self._flow_body(r), "revisionId": current.get("revisionId"),
-                "isEnabled": bool(current.get("isEnabled", False))}
+        body = put_body(self._flow_body(r), str(current.get("revisionId")), bool(current.get("isEnabled", False)))
         self.p._raw(f"update {r.address}", "PUT", f"/automation/v4/flows/{fid}", body=body)
 
     def _workflow_delete(self, c: Change) -> None:

@@ -254,3 +254,14 @@ def check_golden(name: str, data: Any) -> None:
         return
     assert path.exists(), f"missing golden file {path}; run with GTM_UPDATE_GOLDEN=1"
     assert path.read_text(encoding="utf-8") == text, f"{name} differs from its golden file (GTM_UPDATE_GOLDEN=1)"
+
+
+@functools.cache
+def example_resolver() -> Callable[[str, str], str | None]:
+    """The bundled gtm.yaml's ``emulator`` mappings (names → the emulator's seeded ids)."""
+    from compiler.mappings import resolver
+    from compiler.project import load_workspace
+
+    ws, _, diags = load_workspace(REPO)
+    assert ws is not None and not diags, diags
+    return resolver(ws.environments["emulator"].mappings)

@@ -16,19 +16,22 @@ from compiler.backends.hubspot_flows import (
     SPEC_KEY,
     flow_to_workflow_attrs,
     normalize_flow,
+    put_body,
     workflow_to_flow,
 )
 from compiler.conditions.ast import from_data
 from compiler.conditions.evaluate import evaluate
 from compiler.ir import Resource
 
-from .support import Record, example, example_types, records_st, value_pools
+from .support import Record, example, example_resolver, example_types, records_st, value_pools
 
 WORKFLOWS = example("workflow")
 
 
 def build(res: Resource, **kw: Any) -> tuple[dict[str, Any], list[Any]]:
-    return workflow_to_flow(res.name, res.attributes, example_types(str(res.object)), **kw)
+    """The example workflow's body with the bundled gtm.yaml's emulator mappings."""
+    kw.setdefault("resolve", example_resolver())
+    return workflow_to_flow(res.name, res.attributes, example_types(str(res.object)), env_name="emulator", **kw)
 
 
 def as_server_returns(flow: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +57,10 @@ def as_server_returns(flow: dict[str, Any]) -> dict[str, Any]:
             b["filters"] = list(reversed(b["filters"]))
             del b["filterBranchOperator"]
     return live
+
+
+def _filters(fb: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*fb.get("filters", []), *(f for b in fb.get("filterBranches", []) for f in _filters(b))]
 
 
 # -- shape ------------------------------------------------------------------------------------------------
@@ -82,7 +89,6 @@ def test_contact_flow_shape() -> None:
             "name",
             "description",
             "startActionId",
-            "nextAvailableActionId",
         )
     } == {
         "type": "CONTACT_FLOW",
@@ -92,8 +98,8 @@ def test_contact_flow_shape() -> None:
         "name": "gtm-x",
         "description": "d",
         "startActionId": "1",
-        "nextAvailableActionId": "4",
     }
+    assert "nextAvailableActionId" not in flow  # not in the create schema: the server fills it
     assert [(a["actionId"], a["actionTypeId"], a["type"], a.get("connection")) for a in flow["actions"]] == [
         ("1", "0-1", "SINGLE_CONNECTION", {"edgeType": "STANDARD", "nextActionId": "2"}),
         ("2", "0-5", "SINGLE_CONNECTION", {"edgeType": "STANDARD", "nextActionId": "3"}),
@@ -107,6 +113,11 @@ def test_contact_flow_shape() -> None:
     }
     crit = flow["enrollmentCriteria"]
     assert crit["type"] == "LIST_BASED" and crit["shouldReEnroll"] is True
+    # re-enrolment only with triggers: "the property changed to a value meeting the enrolment operation"
+    trigger = crit["reEnrollmentTriggersFilterBranches"][0]
+    assert trigger["filterBranchType"] == "AND"
+    assert [f["property"] for f in trigger["filters"]] == ["hs_name", "hs_value"]
+    assert trigger["filters"][0]["operation"]["value"] in {f["property"] for f in _filters(crit["listFilterBranch"])}
     assert crit["listFilterBranch"]["filterBranchType"] == "OR"
     assert flow["goalFilterBranch"]["filterBranches"][0]["filters"][0]["operation"]["operator"] == "IS_KNOWN"
     assert flow["suppressionListIds"] == [] and flow["canEnrollFromSalesforce"] is False
@@ -131,7 +142,7 @@ def test_platform_flow_and_object_type_ids() -> None:
         assert not diags
         assert (flow["type"], flow["objectTypeId"]) == ("PLATFORM_FLOW", type_id)
         assert flow["enrollmentCriteria"] == {"type": "MANUAL", "shouldReEnroll": False}
-        assert "startActionId" not in flow and flow["nextAvailableActionId"] == "1" and flow["actions"] == []
+        assert "startActionId" not in flow and "nextAvailableActionId" not in flow and flow["actions"] == []
         assert "goalFilterBranch" not in flow and "suppressionListIds" not in flow
 
 
@@ -164,7 +175,8 @@ def test_enrollment_errors_are_reported_with_the_address() -> None:
 
 
 def test_every_action_type_and_the_resolver() -> None:
-    refs = {("email", "welcome"): "5551", ("assignee", "sales"): "77", ("recipient", "owner_manager"): "88"}
+    refs = {("email", "welcome"): "5551", ("assignee", "sales"): "77", ("recipient", "owner_manager"): "user:88",
+            ("recipient", "team"): "team:301"}
     attrs = {
         "object": "companies",
         "description": "",
@@ -177,6 +189,7 @@ def test_every_action_type_and_the_resolver() -> None:
             {"type": "create_task", "title": "Own", "assign_to": "owner", "due_in": "2d"},
             {"type": "notify", "recipient": "owner_manager", "message": "late"},
             {"type": "notify", "recipient": "owner", "message": "late"},
+            {"type": "notify", "recipient": "team", "message": "late"},
             {"type": "set_property", "property": "flag", "value": True},
             {"type": "copy_property", "property": "gtm_tier", "to_object": "contacts"},
             {"type": "hubspot", "action_type_id": "0-99", "fields": {"x": "1"}},
@@ -189,6 +202,7 @@ def test_every_action_type_and_the_resolver() -> None:
         "0-4",
         "0-3",
         "0-3",
+        "0-8",
         "0-8",
         "0-8",
         "0-5",
@@ -209,8 +223,9 @@ def test_every_action_type_and_the_resolver() -> None:
     assert f[2]["due_time"]["timeUnit"] == "DAYS" and f[2]["due_time"]["delta"] == 2
     assert f[3] == {"subject": "late", "body": "late", "user_ids": ["88"]}
     assert f[4] == {"subject": "late", "body": "late", "owner_properties": ["hubspot_owner_id"]}
-    assert f[5]["value"] == {"type": "STATIC_VALUE", "staticValue": "true"}
-    assert f[6] == {
+    assert f[5] == {"subject": "late", "body": "late", "team_ids": ["301"]}
+    assert f[6]["value"] == {"type": "STATIC_VALUE", "staticValue": "true"}
+    assert f[7] == {
         "property_name": "gtm_tier",
         "association": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280},
         "value": {"type": "OBJECT_PROPERTY", "propertyName": "gtm_tier"},
@@ -221,14 +236,15 @@ def test_every_action_type_and_the_resolver() -> None:
     assert back[0] == {"type": "send_email", "email": "hubspot-email-5551", "ask": None}
     assert back[1]["assign_to"] == "hubspot-owner-77" and back[1]["due_in"] == "4h"
     assert back[3]["recipient"] == "hubspot-user-88"
-    assert back[5:] == [
+    assert back[5]["recipient"] == "hubspot-team-301"
+    assert back[6:] == [
         {"type": "set_property", "property": "flag", "value": "true"},
         {"type": "copy_property", "property": "gtm_tier", "to_object": "contacts"},
         {"type": "hubspot", "action_type_id": "0-99", "fields": {"x": "1"}},
     ]
 
 
-def test_unmapped_references_warn_and_fall_back() -> None:
+def test_unmapped_references_are_errors_never_placeholders() -> None:
     attrs = {
         "object": "contacts",
         "description": "",
@@ -241,12 +257,37 @@ def test_unmapped_references_warn_and_fall_back() -> None:
             {"type": "notify", "recipient": "team", "message": "m"},
         ],
     }
-    flow, diags = workflow_to_flow("gtm-w", attrs, lambda _: None)
-    assert [(d.code, d.severity.value) for d in diags] == [("GTM503", "warning")] * 3
-    assert flow["actions"][0]["fields"]["content_id"] == "gtm-email:welcome"
-    assert flow["actions"][1]["fields"]["owner_assignment"]["value"]["propertyName"] == "hubspot_owner_id"
-    assert flow["actions"][2]["fields"]["owner_properties"] == ["hubspot_owner_id"]
-    assert flow_to_workflow_attrs(flow) == attrs
+    for resolve in (None, lambda kind, key: None):
+        flow, diags = workflow_to_flow("gtm-w", attrs, lambda _: None, resolve=resolve, env_name="prod")
+        assert [(d.code, d.is_error) for d in diags] == [("GTM510", True), ("GTM511", True), ("GTM512", True)]
+        assert diags[0].summary == 'email "welcome" is not mapped to a HubSpot marketing email in environment "prod"'
+        assert all(d.address == "workflow.gtm-w" for d in diags)
+        assert "gtm-email:" not in json.dumps(flow)
+        assert "staticValue" not in json.dumps(flow["actions"][1]) and "user_ids" not in flow["actions"][2]["fields"]
+
+
+def test_reenrolment_never_without_triggers() -> None:
+    attrs = {"object": "deals", "description": "", "reenroll": True, "goal": None, "actions": [],
+             "enrollment": {"property": "amount", "gte": 5}}
+    flow, diags = workflow_to_flow("gtm-r", attrs, {"amount": "number"}.get)
+    crit = flow["enrollmentCriteria"]
+    assert crit["shouldReEnroll"] is True and len(crit["reEnrollmentTriggersFilterBranches"]) == 1
+    hs_value = crit["reEnrollmentTriggersFilterBranches"][0]["filters"][1]
+    assert hs_value["operation"]["operator"] == "IS_GREATER_THAN_OR_EQUAL_TO" and hs_value["operation"]["value"] == 5
+    assert not diags
+    off, _ = workflow_to_flow("gtm-r", dict(attrs, reenroll=False), {"amount": "number"}.get)
+    assert off["enrollmentCriteria"]["shouldReEnroll"] is False
+    assert off["enrollmentCriteria"]["reEnrollmentTriggersFilterBranches"] == []
+
+
+def test_put_body_carries_only_put_schema_fields() -> None:
+    for obj in ("contacts", "deals"):
+        attrs = {"object": obj, "description": "", "reenroll": False, "goal": None, "actions": [],
+                 "enrollment": None}
+        flow, _ = workflow_to_flow("gtm-p", attrs, lambda _: None)
+        body = put_body(flow, "7", True)
+        assert not {"objectTypeId", "flowType", "dataSources", "nextAvailableActionId"} & set(body)
+        assert body["revisionId"] == "7" and body["isEnabled"] is True and body["type"] == flow["type"]
 
 
 def test_unknown_actions_and_bad_copies_are_errors() -> None:
@@ -352,7 +393,7 @@ def test_example_flows_survive_create_and_read_in_the_emulator() -> None:
             assert flow_to_workflow_attrs(live) == res.attributes
             assert normalize_flow(live) == normalize_flow(flow)
             # an update (PUT with the live revision) keeps reading back the same
-            put = dict(flow, revisionId=live["revisionId"], isEnabled=live["isEnabled"])
+            put = put_body(flow, live["revisionId"], live["isEnabled"])
             updated = client.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow_id}", "body": put})
             assert updated.status_code == 200, updated.text
             assert flow_to_workflow_attrs(updated.json()) == res.attributes

@@ -8,7 +8,7 @@ from compiler.backends.hubspot_flows import workflow_to_flow
 from compiler.backends.hubspot_formula import calculation_to_formula
 from compiler.conditions.ast import from_data
 
-from .support import check_golden, example, example_types
+from .support import check_golden, example, example_resolver, example_types
 
 
 def test_golden_lists() -> None:
@@ -23,7 +23,8 @@ def test_golden_lists() -> None:
 def test_golden_flows() -> None:
     out = {}
     for r in example("workflow"):
-        flow, diags = workflow_to_flow(r.name, r.attributes, example_types(str(r.object)))
+        flow, diags = workflow_to_flow(r.name, r.attributes, example_types(str(r.object)),
+                                       resolve=example_resolver(), env_name="emulator")
         out[r.address] = {"flow": flow, "diagnostics": [d.to_dict() for d in diags]}
     check_golden("flows.json", out)
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.emulator
 
 
 def contact_flow(name: str = "GTM · SLA hot inbound", **extra: Any) -> dict[str, Any]:
+    """A create body with every field the contact-flow create schema requires."""
     return {
         "type": "CONTACT_FLOW",
         "objectTypeId": "0-1",
@@ -26,7 +27,7 @@ def contact_flow(name: str = "GTM · SLA hot inbound", **extra: Any) -> dict[str
                 "actionId": "1",
                 "actionTypeId": "0-3",
                 "actionTypeVersion": 0,
-                "fields": {"subject": "Call back"},
+                "fields": {"task_type": "TODO", "subject": "Call back"},
                 "connection": {"edgeType": "STANDARD", "nextActionId": "2"},
             },
             {
@@ -34,12 +35,29 @@ def contact_flow(name: str = "GTM · SLA hot inbound", **extra: Any) -> dict[str
                 "actionId": "2",
                 "actionTypeId": "0-4",
                 "actionTypeVersion": 0,
-                "fields": {},
+                "fields": {"content_id": "7001"},
             },
         ],
         "enrollmentCriteria": {"type": "MANUAL", "shouldReEnroll": False},
+        "timeWindows": [],
+        "blockedDates": [],
+        "customProperties": {},
+        "dataSources": [],
+        "suppressionListIds": [],
+        "canEnrollFromSalesforce": False,
         **extra,
     }
+
+
+def platform_flow(object_type_id: str = "0-2") -> dict[str, Any]:
+    body = {k: v for k, v in contact_flow().items() if k not in ("suppressionListIds", "canEnrollFromSalesforce")}
+    return {**body, "type": "PLATFORM_FLOW", "objectTypeId": object_type_id}
+
+
+def put_body(flow: dict[str, Any], revision: str, **extra: Any) -> dict[str, Any]:
+    """A PUT body: the create body without objectTypeId, flowType and dataSources, plus revisionId."""
+    body = {k: v for k, v in flow.items() if k not in ("objectTypeId", "flowType", "dataSources")}
+    return {**body, "revisionId": revision, **extra}
 
 
 def test_create_fills_server_fields(client: HubSpot) -> None:
@@ -86,26 +104,24 @@ def test_invalid_flows_are_400(client: HubSpot, change: dict[str, Any], fragment
 
 
 def test_platform_flow_on_companies(client: HubSpot) -> None:
-    body = {**contact_flow(), "type": "PLATFORM_FLOW", "objectTypeId": "0-2"}
-    assert call(client, "POST", "/automation/v4/flows", body).status_code == 201
+    assert call(client, "POST", "/automation/v4/flows", platform_flow()).status_code == 201
 
 
 def test_put_needs_the_current_revision_and_bumps_it(client: HubSpot) -> None:
     flow = call(client, "POST", "/automation/v4/flows", contact_flow()).json()
     path = f"/automation/v4/flows/{flow['id']}"
-    update = {**contact_flow(name="Renamed"), "revisionId": "1", "isEnabled": True}
+    update = put_body(contact_flow(name="Renamed"), "1", isEnabled=True)
     first = call(client, "PUT", path, update)
     assert first.status_code == 200
     assert first.json()["revisionId"] == "2" and first.json()["name"] == "Renamed"
     assert first.json()["createdAt"] == flow["createdAt"]
+    assert first.json()["objectTypeId"] == "0-1" and first.json()["flowType"] == "WORKFLOW"
     stale = call(client, "PUT", path, update)
     assert stale.status_code == 409
     assert "stale" in stale.json()["message"] and stale.json()["category"] == "CONFLICT"
-    missing = call(client, "PUT", path, contact_flow())
+    missing = call(client, "PUT", path, put_body(contact_flow(), "2") | {"revisionId": None})
     assert missing.status_code == 400
-    retype = call(
-        client, "PUT", path, {**update, "revisionId": "2", "objectTypeId": "0-2", "type": "PLATFORM_FLOW"}
-    )
+    retype = call(client, "PUT", path, {**update, "revisionId": "2", "type": "PLATFORM_FLOW"})
     assert retype.status_code == 400
     assert call(client, "GET", path).json()["revisionId"] == "2"
 

@@ -21,12 +21,27 @@ def emulator() -> Iterator[EmulatorServer]:
         yield emu
 
 
-def write_workspace(ws: Path, base_url: str, protected: bool = False, specs: Path | None = None) -> None:
+#: the example and test trees' names mapped to the emulator's seeded directory
+#: (providers/hubspot/emulator/directory.py: owners 101-103, users 9001-9003, teams 301/302, emails 7001-7012)
+EMULATOR_MAPPINGS = """\
+    mappings:
+      emails: {detention-benchmark: 7001, peer-story: 7002, pilot-offer: 7003, carrier-scorecard: 7004,
+               dispatch-teardown: 7005, pilot-invite: 7006, integration-guide: 7007, security-pack: 7008,
+               benchmark: 7009, checklist: 7010, follow-up: 7011}
+      owners: {sales: 101, sdr: 102}
+      users: {owner_manager: 9003}
+      teams: {team: 301}
+"""
+
+
+def write_workspace(ws: Path, base_url: str, protected: bool = False, specs: Path | None = None,
+                    mappings: str = EMULATOR_MAPPINGS) -> None:
     ws.mkdir(parents=True, exist_ok=True)
-    prot = ", protected: true" if protected else ""
+    prot = "\n    protected: true" if protected else ""
     (ws / "gtm.yaml").write_text(
         "version: 1\nname: e2e\nenvironments:\n"
-        f"  emu: {{provider: hubspot, token_env: {TOKEN_ENV}, base_url: '{base_url}'{prot}}}\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{base_url}'{prot}\n"
+        f"{mappings}"
         "  local: {provider: local}\n"
         "default_environment: emu\n")
     if not (ws / "specs").exists():

@@ -154,10 +154,17 @@ def test_second_concurrent_apply_is_refused(tmp_path: Path, emulator: EmulatorSe
     first = _spawn_apply(ws)
     try:
         _wait_for_writes(emulator, 2)
+        # hold the first apply where it is (mid-apply, lock held) so the race is decided by the
+        # lock, not by how fast a loaded machine starts the second process
+        first.send_signal(signal.SIGSTOP)
         env = {**os.environ, TOKEN_ENV: TOKEN, "PYTHONPATH": str(REPO)}
-        second = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
-                                 "--auto-approve"], cwd=ws, env=env, capture_output=True, text=True, timeout=120)
-        assert second.returncode == 1
+        try:
+            second = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
+                                     "--auto-approve"], cwd=ws, env=env, capture_output=True, text=True,
+                                    timeout=120)
+        finally:
+            first.send_signal(signal.SIGCONT)
+        assert second.returncode == 1, second.stdout + second.stderr
         assert "error[GTM605]" in second.stderr and "another apply holds the lock" in second.stderr
     finally:
         out, err = first.communicate(timeout=300)

@@ -1,13 +1,13 @@
 """``/automation/v4/flows``: workflows (automation v4, BETA in HubSpot; not in client 12).
 
-Create (201) needs ``type`` (CONTACT_FLOW, on ``0-1`` only, or PLATFORM_FLOW),
-``objectTypeId``, ``flowType`` (WORKFLOW, ACTION_SET, UNKNOWN), ``isEnabled`` and
-``actions``; the server fills ``id``, ``revisionId`` "1", timestamps,
-``nextAvailableActionId``, ``crmObjectCreationStatus`` and empty ``timeWindows``,
-``blockedDates``, ``customProperties``, ``dataSources``.  Action ids must be unique and
-every ``connection.nextActionId`` / ``startActionId`` must name an action.  PUT must carry
-the current ``revisionId`` (a stale one is 409 ``CONFLICT``, UNVERIFIED status) and bumps
-it.  The list pages with ``after``/``limit`` (default 100).
+Create (201) takes the create schema of its ``type`` (CONTACT_FLOW, on ``0-1`` only, or
+PLATFORM_FLOW); the server fills ``id``, ``revisionId`` "1", timestamps,
+``nextAvailableActionId`` and ``crmObjectCreationStatus``.  Action ids must be unique and
+every ``connection.nextActionId`` / ``startActionId`` must name an action.  PUT takes the PUT
+schema (no ``objectTypeId``, ``flowType``, ``dataSources``), must carry the current
+``revisionId`` (a stale one is 409 ``CONFLICT``, UNVERIFIED status) and bumps it.  Request fields,
+enrolment criteria and actions are checked by :mod:`.flow_rules` (each rule cites its source;
+``docs/emulator.md`` lists them).  The list pages with ``after``/``limit`` (default 100).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from .errors import ApiError, conflict, missing_field, not_found, validation
+from .flow_rules import check_action, check_enrollment, check_request_fields
 from .list_filters import object_name_of
 from .requestio import base_url, inputs_of, json_object, no_content, query_int, respond
 from .runtime import portal
@@ -89,9 +90,12 @@ def _check_flow(body: dict[str, Any]) -> None:
         raise validation("CONTACT_FLOW flows run on contacts (objectTypeId 0-1); use PLATFORM_FLOW otherwise")
 
 
-def _build(body: dict[str, Any], flow_id: str, revision: int, created: str) -> dict[str, Any]:
+def _build(body: dict[str, Any], flow_id: str, revision: int, created: str, state: PortalState) -> dict[str, Any]:
     _check_flow(body)
     next_action = _check_actions(body)
+    check_enrollment(body)
+    for index, action in enumerate(body["actions"]):
+        check_action(index, action, state.directory)
     flow = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_FIELDS}
     flow.update(id=flow_id, revisionId=str(revision), createdAt=created, updatedAt=now_iso())
     flow["nextAvailableActionId"] = str(next_action)
@@ -133,7 +137,9 @@ def get_page() -> Response:
 @bp.post(BASE)
 def create() -> Response:
     state = portal()
-    flow = _build(json_object("ApiFlowCreateRequest"), state.new_id("flow"), 1, now_iso())
+    body = json_object("ApiFlowCreateRequest")
+    check_request_fields(body, put=False)
+    flow = _build(body, state.new_id("flow"), 1, now_iso(), state)
     flow["createdAt"] = flow["updatedAt"]
     state.flows[flow["id"]] = flow
     return respond(flow, 201)
@@ -157,11 +163,14 @@ def update(flowId: str) -> Response:
             f"revisionId {revision} is stale: flow {flowId} is at revision {current['revisionId']}. "
             "Fetch the flow and send its current revisionId."
         )
-    for key in ("type", "objectTypeId"):
-        if key in body and body[key] != current[key]:
-            raise validation(f"{key} of an existing flow cannot be changed")
-    merged = {"type": current["type"], "objectTypeId": current["objectTypeId"], **body}
-    flow = _build(merged, flowId, int(current["revisionId"]) + 1, current["createdAt"])
+    if "type" in body and body["type"] != current["type"]:
+        raise validation("type of an existing flow cannot be changed")
+    check_request_fields(body, put=True)
+    # SPEC: a PUT body has no objectTypeId, flowType or dataSources; the flow keeps its own
+    kept: dict[str, Any] = {k: current[k] for k in ("type", "objectTypeId", "flowType", "dataSources")
+                            if k in current}
+    merged = {**kept, **body}
+    flow = _build(merged, flowId, int(current["revisionId"]) + 1, current["createdAt"], state)
     state.flows[flowId] = flow
     return respond(flow)
 

@@ -16,6 +16,7 @@ from typing import Any
 from compiler.catalog import INDUSTRIES, LIFECYCLE_STAGES
 from compiler.catalog import LEAD_STATUS as LEAD_STATUS_VALUES
 
+from .directory import seed_directory
 from .state import EPOCH_ISO, PortalState
 
 LIFECYCLE = LIFECYCLE_STAGES
@@ -256,6 +257,7 @@ def _stage(stage_id: str, label: str, order: int, metadata: dict[str, str]) -> d
 
 def seed_portal(state: PortalState) -> None:
     """Fill an empty :class:`PortalState` with a fresh portal's defaults."""
+    seed_directory(state.directory)
     for object_name, groups in GROUPS.items():
         for order, (name, label) in enumerate(groups):
             state.groups[object_name][name] = {

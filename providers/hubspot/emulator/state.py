@@ -45,6 +45,10 @@ class PortalState:
         #: object -> record id -> {"id", "properties", "createdAt", "updatedAt", "archived"}.
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in OBJECT_IDS}
         self._counters: dict[str, Iterator[int]] = {k: itertools.count(v) for k, v in _ID_STARTS.items()}
+        from .directory import Directory
+
+        #: owners, users, teams and marketing emails flows may reference (seeded by ``seed_portal``).
+        self.directory = Directory()
 
     def new_id(self, kind: str) -> str:
         """A fresh numeric id (as a string) for ``pipeline``, ``stage``, ``list``, ``flow`` or ``record``."""
