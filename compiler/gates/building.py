@@ -135,7 +135,7 @@ def _known(obj: str, name: str, created: dict[str, set[str]] | str) -> bool:
 
 def _property_names(obj: str, created: dict[str, set[str]] | str) -> list[str]:
     ours = sorted(created.get(obj, set())) if isinstance(created, dict) else []
-    return [p[0] for p in catalog.DEFAULT_PROPERTIES.get(obj, ())] + ours
+    return catalog.property_names(obj) + ours
 
 
 def bands_cover(ctx: GateContext) -> list[Finding]:

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from compiler.catalog import DEFAULT_DEAL_STAGES, DEFAULT_GROUPS, default_property_dicts
+from compiler import catalog
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: the full catalog of a fresh portal (compiler/catalog)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resources (
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS locks (
     holder TEXT NOT NULL
 );
 """
-SEED_OBJECTS = ("contacts", "companies", "deals")
+SEED_OBJECTS = catalog.OBJECTS
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -45,6 +45,8 @@ def connect(path: Path) -> sqlite3.Connection:
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     if row is None:
         seed(conn)
+    elif row[0] != SCHEMA_VERSION:
+        upgrade(conn)
     return conn
 
 
@@ -55,11 +57,12 @@ def _addr(rtype: str, obj: str | None, name: str) -> str:
 
 
 def put_resource(conn: sqlite3.Connection, rtype: str, obj: str | None, name: str, attrs: dict[str, Any],
-                 hubspot_defined: bool = False) -> None:
+                 hubspot_defined: bool = False, keep_existing: bool = False) -> None:
+    on_conflict = ("DO NOTHING" if keep_existing else
+                   "DO UPDATE SET attributes=excluded.attributes, updated_at=excluded.updated_at")
     conn.execute(
         "INSERT INTO resources(address, type, object, name, attributes, hubspot_defined, updated_at) "
-        "VALUES (?,?,?,?,?,?,?) ON CONFLICT(address) DO UPDATE SET attributes=excluded.attributes, "
-        "updated_at=excluded.updated_at",
+        f"VALUES (?,?,?,?,?,?,?) ON CONFLICT(address) {on_conflict}",
         (_addr(rtype, obj, name), rtype, obj, name, json.dumps(attrs, sort_keys=True), int(hubspot_defined),
          time.time()),
     )
@@ -72,27 +75,56 @@ def seed(conn: sqlite3.Connection) -> None:
         if conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() is not None:
             conn.execute("COMMIT")
             return
-        for obj in SEED_OBJECTS:
-            for gname, glabel in DEFAULT_GROUPS[obj]:
-                put_resource(conn, "property_group", obj, gname, {"label": glabel}, True)
-            for p in default_property_dicts(obj):
-                name = p.pop("name")
-                p.pop("hubspot_defined")
-                p.pop("display_order")
-                for o in p["options"]:
-                    o["label"] = o["value"]
-                p["calculation"] = None
-                put_resource(conn, "property", obj, name, p, True)
-        stages = [{"id": sid, "label": label, "display_order": i, "probability": prob, "closed": closed}
-                  for i, (sid, label, prob, closed) in enumerate(DEFAULT_DEAL_STAGES)]
-        put_resource(conn, "pipeline", "deals", "default",
-                     {"label": "Sales Pipeline", "display_order": 0, "stages": stages}, True)
+        _seed_catalog(conn, keep_existing=False)
         _seed_records(conn)
         conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """A database seeded by an older gtm: add what the catalog has and it lacks; change nothing it holds."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _seed_catalog(conn, keep_existing=True)
+        conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _seed_catalog(conn: sqlite3.Connection, keep_existing: bool) -> None:
+    """Groups, properties and pipelines of a fresh portal, from the catalog."""
+    for obj in SEED_OBJECTS:
+        for gname, glabel in catalog.groups(obj):
+            put_resource(conn, "property_group", obj, gname, {"label": glabel}, True, keep_existing)
+        for p in catalog.default_property_dicts(obj):
+            name = p.pop("name")
+            p.pop("hubspot_defined")
+            p.pop("display_order")
+            for o in p["options"]:
+                o["label"] = o["value"]
+            p["calculation"] = None
+            put_resource(conn, "property", obj, name, p, True, keep_existing)
+        for order, pipe in enumerate(catalog.pipelines(obj)):
+            put_resource(conn, "pipeline", obj, pipe["id"],
+                         {"label": pipe["label"], "display_order": order,
+                          "stages": [_stage(obj, i, st) for i, st in enumerate(pipe["stages"])]}, True,
+                         keep_existing)
+
+
+def _stage(obj: str, order: int, st: dict[str, Any]) -> dict[str, Any]:
+    """A catalog pipeline stage as the IR describes stages (deals: probability and closed flag)."""
+    meta = st["metadata"]
+    out: dict[str, Any] = {"id": st["id"], "label": st["label"], "display_order": order}
+    if obj == "deals":
+        out.update(probability=float(meta["probability"]), closed=meta["isClosed"] == "true")
+    else:
+        out.update(closed=meta.get("ticketState") == "CLOSED")
+    return out
 
 
 def _seed_records(conn: sqlite3.Connection) -> None:
@@ -102,6 +134,7 @@ def _seed_records(conn: sqlite3.Connection) -> None:
     countries = ["US", "GB", "IN", "AE", "DE"]
     titles = ["VP Operations", "Logistics Manager", "IT Director", "Marketing Intern", "COO", "Transport Manager"]
     bands = ["100-500", "500-1000", "1000+", "25-50"]
+    stages = catalog.pipelines("deals")[0]["stages"]
     for i in range(1, 41):
         company = {"name": f"Sample Co {i}", "domain": f"sample{i}.example", "industry": industries[i % 5],
                    "numberofemployees": str([150, 400, 1200, 3000, 9000][i % 5]), "country": countries[i % 5]}
@@ -113,8 +146,8 @@ def _seed_records(conn: sqlite3.Connection) -> None:
                    "lifecyclestage": "lead"}
         conn.execute("INSERT INTO records(object, id, properties) VALUES ('contacts', ?, ?)",
                      (i, json.dumps(contact)))
-        stage = DEFAULT_DEAL_STAGES[i % len(DEFAULT_DEAL_STAGES)]
+        stage = stages[i % len(stages)]
         deal = {"dealname": f"Sample deal {i}", "amount": str(5000 * i), "pipeline": "default",
-                "dealstage": stage[0], "hs_is_closed": "true" if stage[3] else "false"}
+                "dealstage": stage["id"], "hs_is_closed": stage["metadata"]["isClosed"]}
         conn.execute("INSERT INTO records(object, id, properties) VALUES ('deals', ?, ?)",
                      (i, json.dumps(deal)))

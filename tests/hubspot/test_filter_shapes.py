@@ -26,9 +26,15 @@ ENUM_OPERATION = "ENUMERATION"
 
 
 def _filters(branch: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The PROPERTY filters of a branch; a re-enrolment trigger's ``hs_value`` filter is reported
+    under the property its ``hs_name`` filter names (the value it tests is that property's)."""
     if not branch:
         return []
-    out = list(branch.get("filters") or [])
+    own = list(branch.get("filters") or [])
+    named = [f["operation"].get("value") for f in own if f.get("property") == "hs_name"]
+    out = [f for f in own if f.get("property") != "hs_name"]
+    if named:
+        out = [{**f, "property": named[0]} if f.get("property") == "hs_value" else f for f in out]
     for b in branch.get("filterBranches") or []:
         out.extend(_filters(b))
     return out

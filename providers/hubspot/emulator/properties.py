@@ -17,6 +17,7 @@ from .objecttypes import resolve
 from .property_rules import apply_update, build_property, dependents
 from .requestio import inputs_of, json_object, no_content, query_bool, query_list, respond
 from .runtime import portal, runtime
+from .seed import sync_pipeline_options
 from .state import PortalState, now_iso
 
 bp = Blueprint("properties", __name__)
@@ -88,6 +89,7 @@ def get_all(objectType: str) -> Response:
     object_name = resolve(objectType)
     archived = query_bool("archived")
     wanted = set(query_list("properties"))
+    sync_pipeline_options(portal(), object_name)
     results = [
         view(p)
         for p in portal().properties[object_name]
@@ -106,6 +108,7 @@ def create(objectType: str) -> Response:
 @bp.get(BASE + "/<propertyName>")
 def get_by_name(objectType: str, propertyName: str) -> Response:
     object_name = resolve(objectType)
+    sync_pipeline_options(portal(), object_name)
     return respond(view(_lookup(portal(), object_name, propertyName, query_bool("archived"))))
 
 
@@ -160,6 +163,7 @@ def batch_read(objectType: str) -> Response:
     started = now_iso()
     body = json_object("BatchReadInputPropertyName")
     archived = bool(body.get("archived", False))
+    sync_pipeline_options(portal(), object_name)
     results: list[dict[str, Any]] = []
     errors: list[ApiError] = []
     for item in inputs_of(body, "BatchReadInputPropertyName"):

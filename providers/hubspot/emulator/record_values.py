@@ -243,7 +243,9 @@ def derived_values(state: PortalState, object_name: str, values: dict[str, str])
 def effective_values(state: PortalState, object_name: str, raw: dict[str, str]) -> dict[str, str | None]:
     """Stored values plus derived and calculated ones (what reads and filters see)."""
     values: dict[str, str | None] = {**raw, **derived_values(state, object_name, raw)}
-    calc = {p["name"]: p for p in state.active_properties(object_name) if p["fieldType"] == CALC}
+    # HubSpot's own calculated properties carry no formula here; their values stay as stored
+    calc = {p["name"]: p for p in state.active_properties(object_name)
+            if p["fieldType"] == CALC and p.get("calculationFormula")}
     if not calc:
         return values
     types = state.property_types(object_name)

@@ -1,253 +1,73 @@
 """What a fresh portal holds: default groups, HubSpot-defined properties, pipelines.
 
-Pipelines (OBSERVED ids and probabilities; SPEC: defaults report ``createdAt`` = epoch 0):
-deals ``default`` "Sales Pipeline" with appointmentscheduled 0.2, qualifiedtobuy 0.4,
-presentationscheduled 0.6, decisionmakerboughtin 0.8, contractsent 0.9, closedwon 1.0
-(closed), closedlost 0.0 (closed); tickets ``0`` "Support Pipeline" with stages 1, 2, 3
-(OPEN) and 4 (CLOSED).  Properties are a representative subset of HubSpot's defaults
-(``hubspotDefined: true``, ``readOnlyDefinition: true``): ``lifecyclestage`` has
-read-only options, ``hs_lead_status`` and ``industry`` editable ones.
+Everything comes from the project's catalog of a fresh portal (:mod:`compiler.catalog`), the
+same source the local provider and the offline checks read.  SPEC: HubSpot-defined properties
+report ``hubspotDefined: true`` and ``readOnlyDefinition: true``; defaults report ``createdAt``
+at epoch 0.  OBSERVED: the default deal pipeline is ``default`` "Sales Pipeline"
+(appointmentscheduled 0.2 … closedwon 1.0, closedlost 0.0) and the default ticket pipeline
+``0`` "Support Pipeline" (stages 1, 2, 3 OPEN and 4 CLOSED).  ``pipeline``/``dealstage`` and
+``hs_pipeline``/``hs_pipeline_stage`` list the live pipelines and stages as options (kept in
+step by :func:`sync_pipeline_options` whenever a pipeline changes), as HubSpot does.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from compiler.catalog import INDUSTRIES, LIFECYCLE_STAGES
-from compiler.catalog import LEAD_STATUS as LEAD_STATUS_VALUES
+from compiler import catalog
 
 from .directory import seed_directory
 from .state import EPOCH_ISO, PortalState
 
-LIFECYCLE = LIFECYCLE_STAGES
-LEAD_STATUS = tuple((v, v.replace("_", " ").title()) for v in LEAD_STATUS_VALUES)
-SOURCES = (
-    "ORGANIC_SEARCH",
-    "PAID_SEARCH",
-    "EMAIL_MARKETING",
-    "SOCIAL_MEDIA",
-    "REFERRALS",
-    "OTHER_CAMPAIGNS",
-    "DIRECT_TRAFFIC",
-    "OFFLINE",
-    "PAID_SOCIAL",
-)
-GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
-    "contacts": (
-        ("contactinformation", "Contact information"),
-        ("emailinformation", "Email information"),
-        ("analyticsinformation", "Web analytics history"),
-        ("sales_properties", "Sales properties"),
-    ),
-    "companies": (
-        ("companyinformation", "Company information"),
-        ("analyticsinformation", "Web analytics history"),
-    ),
-    "deals": (("dealinformation", "Deal information"),),
-    "tickets": (("ticketinformation", "Ticket information"),),
+# enumeration -> what its options list, per object
+PIPELINE_OPTION_PROPERTIES: dict[str, dict[str, str]] = {
+    "deals": {"pipeline": "pipelines", "dealstage": "stages"},
+    "tickets": {"hs_pipeline": "pipelines", "hs_pipeline_stage": "stages"},
 }
-# (name, label, type, fieldType, group or "" for the first group, options, readOnlyOptions)
-Spec = tuple[str, str, str, str, str, tuple[tuple[str, str], ...], bool]
-_OWNER: Spec = ("hubspot_owner_id", "Owner", "enumeration", "select", "", (), True)
-_COMMON_DATES: tuple[Spec, ...] = (
-    ("createdate", "Create Date", "datetime", "date", "", (), True),
-    ("hs_object_id", "Record ID", "number", "number", "", (), True),
-)
-PROPERTIES: dict[str, tuple[Spec, ...]] = {
-    "contacts": (
-        ("email", "Email", "string", "text", "contactinformation", (), True),
-        ("firstname", "First Name", "string", "text", "contactinformation", (), True),
-        ("lastname", "Last Name", "string", "text", "contactinformation", (), True),
-        ("jobtitle", "Job Title", "string", "text", "contactinformation", (), True),
-        ("company", "Company Name", "string", "text", "contactinformation", (), True),
-        ("phone", "Phone Number", "string", "phonenumber", "contactinformation", (), True),
-        ("country", "Country/Region", "string", "text", "contactinformation", (), True),
-        ("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", "contactinformation", LIFECYCLE, True),
-        ("hs_lead_status", "Lead Status", "enumeration", "radio", "sales_properties", LEAD_STATUS, False),
-        (
-            "hs_email_optout",
-            "Unsubscribed from all email",
-            "bool",
-            "booleancheckbox",
-            "emailinformation",
-            (),
-            True,
-        ),
-        (
-            "hs_analytics_num_page_views",
-            "Number of Pageviews",
-            "number",
-            "number",
-            "analyticsinformation",
-            (),
-            True,
-        ),
-        (
-            "hs_analytics_source",
-            "Original Traffic Source",
-            "enumeration",
-            "select",
-            "analyticsinformation",
-            tuple((s, s.replace("_", " ").title()) for s in SOURCES),
-            True,
-        ),
-        (
-            "hs_sales_email_last_replied",
-            "Recent Sales Email Replied Date",
-            "datetime",
-            "date",
-            "sales_properties",
-            (),
-            True,
-        ),
-        ("lastmodifieddate", "Last Modified Date", "datetime", "date", "contactinformation", (), True),
-        ("city", "City", "string", "text", "contactinformation", (), True),
-        ("industry", "Industry", "string", "text", "contactinformation", (), True),
-        ("numemployees", "Number of Employees", "enumeration", "select", "contactinformation",
-         tuple((b, b) for b in ("1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+")), False),
-        ("hs_analytics_num_visits", "Number of Sessions", "number", "number", "analyticsinformation", (), True),
-        ("recent_conversion_event_name", "Recent Conversion", "string", "text", "contactinformation", (), True),
-        ("num_conversion_events", "Number of Form Submissions", "number", "number", "contactinformation", (),
-         True),
-        ("notes_last_contacted", "Last Contacted", "datetime", "date", "sales_properties", (), True),
-        _OWNER,
-        *_COMMON_DATES,
-    ),
-    "companies": (
-        ("name", "Company name", "string", "text", "companyinformation", (), True),
-        ("domain", "Company Domain Name", "string", "text", "companyinformation", (), True),
-        (
-            "industry",
-            "Industry",
-            "enumeration",
-            "select",
-            "companyinformation",
-            tuple((i, i.replace("_", " ").title()) for i in INDUSTRIES),
-            False,
-        ),
-        ("numberofemployees", "Number of Employees", "number", "number", "companyinformation", (), True),
-        ("annualrevenue", "Annual Revenue", "number", "number", "companyinformation", (), True),
-        ("country", "Country/Region", "string", "text", "companyinformation", (), True),
-        ("city", "City", "string", "text", "companyinformation", (), True),
-        ("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", "companyinformation", LIFECYCLE, True),
-        ("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "companyinformation", (), True),
-        ("web_technologies", "Web Technologies", "enumeration", "checkbox", "companyinformation",
-         tuple((t, t) for t in ("sap", "oracle-tms", "salesforce", "hubspot", "shopify", "netsuite",
-                                "microsoft-dynamics")), False),
-        ("num_associated_contacts", "Number of Associated Contacts", "number", "number", "companyinformation",
-         (), True),
-        ("notes_last_contacted", "Last Contacted", "datetime", "date", "companyinformation", (), True),
-        _OWNER,
-        *_COMMON_DATES,
-    ),
-    "deals": (
-        ("dealname", "Deal Name", "string", "text", "dealinformation", (), True),
-        ("amount", "Amount", "number", "number", "dealinformation", (), True),
-        ("closedate", "Close Date", "datetime", "date", "dealinformation", (), True),
-        ("pipeline", "Pipeline", "enumeration", "select", "dealinformation", (), True),
-        ("dealstage", "Deal Stage", "enumeration", "radio", "dealinformation", (), True),
-        (
-            "dealtype",
-            "Deal Type",
-            "enumeration",
-            "radio",
-            "dealinformation",
-            (("newbusiness", "New Business"), ("existingbusiness", "Existing Business")),
-            False,
-        ),
-        ("hs_is_closed", "Is Deal Closed?", "bool", "booleancheckbox", "dealinformation", (), True),
-        ("hs_is_closed_won", "Is Closed Won", "bool", "booleancheckbox", "dealinformation", (), True),
-        ("hs_deal_stage_probability", "Deal probability", "number", "number", "dealinformation", (), True),
-        ("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "dealinformation", (), True),
-        ("num_associated_contacts", "Number of Contacts", "number", "number", "dealinformation", (), True),
-        ("hs_v2_date_entered_current_stage", "Date entered current stage", "datetime", "date", "dealinformation",
-         (), True),
-        ("notes_last_contacted", "Last Contacted", "datetime", "date", "dealinformation", (), True),
-        _OWNER,
-        *_COMMON_DATES,
-    ),
-    "tickets": (
-        ("subject", "Ticket name", "string", "text", "ticketinformation", (), True),
-        ("content", "Ticket description", "string", "textarea", "ticketinformation", (), True),
-        ("hs_pipeline", "Pipeline", "enumeration", "select", "ticketinformation", (), True),
-        ("hs_pipeline_stage", "Ticket status", "enumeration", "radio", "ticketinformation", (), True),
-        (
-            "hs_ticket_priority",
-            "Priority",
-            "enumeration",
-            "select",
-            "ticketinformation",
-            (("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High"), ("URGENT", "Urgent")),
-            False,
-        ),
-        ("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "ticketinformation", (), True),
-        _OWNER,
-        *_COMMON_DATES,
-    ),
-}
-DEAL_STAGES = (
-    ("appointmentscheduled", "Appointment Scheduled", "0.2", "false"),
-    ("qualifiedtobuy", "Qualified To Buy", "0.4", "false"),
-    ("presentationscheduled", "Presentation Scheduled", "0.6", "false"),
-    ("decisionmakerboughtin", "Decision Maker Bought-In", "0.8", "false"),
-    ("contractsent", "Contract Sent", "0.9", "false"),
-    ("closedwon", "Closed Won", "1.0", "true"),
-    ("closedlost", "Closed Lost", "0.0", "true"),
-)
-TICKET_STAGES = (
-    ("1", "New", "OPEN"),
-    ("2", "Waiting on contact", "OPEN"),
-    ("3", "Waiting on us", "OPEN"),
-    ("4", "Closed", "CLOSED"),
-)
 
 
-def _property(object_name: str, spec: Spec, order: int) -> dict[str, Any]:
-    name, label, kind, field_type, group, options, read_only_options = spec
-    if not group:
-        group = GROUPS[object_name][0][0]
-    if kind == "bool" and not options:
-        options = (("true", "Yes"), ("false", "No"))
+def _property(object_name: str, spec: dict[str, Any], order: int) -> dict[str, Any]:
+    name = spec["name"]
     prop: dict[str, Any] = {
         "updatedAt": EPOCH_ISO,
         "createdAt": EPOCH_ISO,
         "name": name,
-        "label": label,
-        "type": kind,
-        "fieldType": field_type,
+        "label": spec["label"],
+        "type": spec["type"],
+        "fieldType": spec["fieldType"],
         "description": "",
-        "groupName": group,
+        "groupName": spec["groupName"],
         "options": [
-            {"label": lab, "value": val, "description": "", "displayOrder": i, "hidden": False}
-            for i, (val, lab) in enumerate(options)
+            {"label": o["label"], "value": o["value"], "description": "", "displayOrder": i, "hidden": False}
+            for i, o in enumerate(spec.get("options", ()))
         ],
         "displayOrder": order,
-        "calculated": False,
-        "externalOptions": name == "hubspot_owner_id",
+        "calculated": bool(spec.get("calculated")),
+        "externalOptions": spec.get("optionSource") == catalog.EXTERNAL,
         "hasUniqueValue": False,
         "hidden": False,
         "hubspotDefined": True,
         "modificationMetadata": {
             "archivable": False,
             "readOnlyDefinition": True,
-            "readOnlyOptions": read_only_options,
-            "readOnlyValue": name in ("hs_object_id", "hs_is_closed", "hs_is_closed_won"),
+            "readOnlyOptions": bool(spec.get("readOnlyOptions", spec["type"] != "enumeration")),
+            "readOnlyValue": bool(spec.get("readOnlyValue")),
         },
-        "formField": kind != "datetime",
+        "formField": not spec.get("readOnlyValue") and spec["type"] not in ("datetime", "object_coordinates"),
         "dataSensitivity": "non_sensitive",
         "archived": False,
     }
-    if name == "hubspot_owner_id":
-        prop["referencedObjectType"] = "OWNER"
+    if "referencedObjectType" in spec:
+        prop["referencedObjectType"] = spec["referencedObjectType"]
     return prop
 
 
-def _stage(stage_id: str, label: str, order: int, metadata: dict[str, str]) -> dict[str, Any]:
+def _stage(stage: dict[str, Any], order: int) -> dict[str, Any]:
     return {
-        "label": label,
+        "label": stage["label"],
         "displayOrder": order,
-        "metadata": metadata,
-        "id": stage_id,
+        "metadata": dict(stage["metadata"]),
+        "id": stage["id"],
         "createdAt": EPOCH_ISO,
         "updatedAt": EPOCH_ISO,
         "archived": False,
@@ -255,11 +75,34 @@ def _stage(stage_id: str, label: str, order: int, metadata: dict[str, str]) -> d
     }
 
 
+def sync_pipeline_options(state: PortalState, object_name: str) -> None:
+    """Make the pipeline and stage enumerations of ``object_name`` list the live pipelines and stages.
+
+    Caller holds the state lock.  Pipelines in display order, stages in each pipeline's order."""
+    wanted = PIPELINE_OPTION_PROPERTIES.get(object_name)
+    if not wanted:
+        return
+    pipes = sorted((p for p in state.pipelines[object_name].values() if not p.get("archived")),
+                   key=lambda p: (p.get("displayOrder", 0), p["id"]))
+    choices = {
+        "pipelines": [(p["id"], p["label"]) for p in pipes],
+        "stages": [(s["id"], s["label"]) for p in pipes
+                   for s in sorted((s for s in p["stages"] if not s.get("archived")),
+                                   key=lambda s: s.get("displayOrder", 0))],
+    }
+    for prop in state.properties.get(object_name, []):
+        source = wanted.get(prop["name"])
+        if source is None:
+            continue
+        prop["options"] = [{"label": label, "value": value, "description": "", "displayOrder": i, "hidden": False}
+                           for i, (value, label) in enumerate(choices[source])]
+
+
 def seed_portal(state: PortalState) -> None:
     """Fill an empty :class:`PortalState` with a fresh portal's defaults."""
     seed_directory(state.directory)
-    for object_name, groups in GROUPS.items():
-        for order, (name, label) in enumerate(groups):
+    for object_name in catalog.OBJECTS:
+        for order, (name, label) in enumerate(catalog.groups(object_name)):
             state.groups[object_name][name] = {
                 "name": name,
                 "label": label,
@@ -267,25 +110,16 @@ def seed_portal(state: PortalState) -> None:
                 "archived": False,
             }
         state.properties[object_name] = [
-            _property(object_name, spec, order) for order, spec in enumerate(PROPERTIES[object_name])
+            _property(object_name, spec, order) for order, spec in enumerate(catalog.properties(object_name))
         ]
-    deal_stages = [
-        _stage(sid, label, i, {"isClosed": closed, "probability": prob})
-        for i, (sid, label, prob, closed) in enumerate(DEAL_STAGES)
-    ]
-    ticket_stages = [
-        _stage(sid, label, i, {"ticketState": st}) for i, (sid, label, st) in enumerate(TICKET_STAGES)
-    ]
-    for object_name, pipeline_id, label, stages in (
-        ("deals", "default", "Sales Pipeline", deal_stages),
-        ("tickets", "0", "Support Pipeline", ticket_stages),
-    ):
-        state.pipelines[object_name][pipeline_id] = {
-            "label": label,
-            "displayOrder": 0,
-            "id": pipeline_id,
-            "stages": stages,
-            "createdAt": EPOCH_ISO,
-            "updatedAt": EPOCH_ISO,
-            "archived": False,
-        }
+        for order, pipe in enumerate(catalog.pipelines(object_name)):
+            state.pipelines[object_name][pipe["id"]] = {
+                "label": pipe["label"],
+                "displayOrder": order,
+                "id": pipe["id"],
+                "stages": [_stage(st, i) for i, st in enumerate(pipe["stages"])],
+                "createdAt": EPOCH_ISO,
+                "updatedAt": EPOCH_ISO,
+                "archived": False,
+            }
+        sync_pipeline_options(state, object_name)
