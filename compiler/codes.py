@@ -91,6 +91,7 @@ CODES: dict[str, str] = {
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
     "GTM614": "cannot write a file",
+    "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
     # phase quality gates (compiler.gates)
