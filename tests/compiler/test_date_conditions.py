@@ -42,17 +42,26 @@ def test_good_date_conditions_parse() -> None:
     assert codes == [] and c == Leaf("closedate", "older_than_days", 14)
 
 
-@pytest.mark.parametrize(("value", "older", "within"), [
-    ((NOW - timedelta(days=30)).isoformat(), True, False),
-    ((NOW - timedelta(days=3)).isoformat(), False, True),
-    ((NOW + timedelta(days=3)).isoformat(), False, True),  # future dates are "within"
-    (str(int((NOW - timedelta(days=30)).timestamp() * 1000)), True, False),  # HubSpot epoch ms
-    ((NOW - timedelta(days=30)).date().isoformat(), True, False),
-    ("not a date", False, False),
-    (None, False, False),
-])
-def test_evaluation(value: object, older: bool, within: bool) -> None:
-    rec = {"closedate": value}
+def _ago(days: int) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+# values are built inside the test from stable ids (parallel workers must collect the same ids)
+VALUES = {
+    "iso-30-days-ago": (lambda: _ago(30).isoformat(), True, False),
+    "iso-3-days-ago": (lambda: _ago(3).isoformat(), False, True),
+    "iso-in-3-days": (lambda: _ago(-3).isoformat(), False, True),  # future dates are "within"
+    "epoch-ms-30-days-ago": (lambda: str(int(_ago(30).timestamp() * 1000)), True, False),
+    "date-30-days-ago": (lambda: _ago(30).date().isoformat(), True, False),
+    "garbage": (lambda: "not a date", False, False),
+    "none": (lambda: None, False, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALUES))
+def test_evaluation(name: str) -> None:
+    make, older, within = VALUES[name]
+    rec = {"closedate": make()}
     assert evaluate(Leaf("closedate", "older_than_days", 14), rec) is older
     assert evaluate(Leaf("closedate", "within_days", 14), rec) is within
     # `not` holds on unknown values, like every other operator
