@@ -57,6 +57,10 @@ CODES: dict[str, str] = {
     "GTM308": "unknown pipeline",
     "GTM310": "duplicate id",
     "GTM311": "kind may appear only once per object",
+    "GTM340": "property declared twice (or one gtm derives from another kind)",
+    "GTM341": "unknown property group",
+    "GTM342": "property group declared twice",
+    "GTM343": "property both declared and listed in removed_properties",
     # semantics
     "GTM401": "probability out of range or not a multiple of 0.1",
     "GTM402": "score bands overlap",
@@ -73,6 +77,11 @@ CODES: dict[str, str] = {
     "GTM421": "spec test expects an unknown band, tier, route, SLA, sequence or alert",
     "GTM422": "spec test case expects nothing",
     "GTM423": "duplicate case id in a spec test",
+    "GTM430": "field_type does not fit the property type",
+    "GTM431": "options on a property that is not an enumeration",
+    "GTM432": "option value appears twice",
+    "GTM433": "HubSpot-defined property or group cannot be declared, changed or deleted",
+    "GTM434": "custom field or group without gtm's prefix needs adopt: true",
     # lowering
     "GTM501": "condition cannot be expressed as a HubSpot list filter",
     "GTM502": "condition cannot be expressed as a HubSpot calculation formula",

@@ -149,6 +149,8 @@ def load_project(root: Path, spec_dir: Path | None = None, check: bool = True) -
     if spec_dir is None:
         spec_dir = root / (ws.specs if ws is not None else "specs")
     ss, files, sd = load_specs(spec_dir, root)
+    if ws is not None:
+        ss.prefix = ws.ownership.prefix
     diags.extend(sd)
     if check and not any(d.is_error for d in sd):
         diags.extend(run_checks(ss))
