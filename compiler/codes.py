@@ -30,6 +30,11 @@ CODES: dict[str, str] = {
     "GTM012": "unknown kind",
     "GTM013": "file cannot be read",
     "GTM014": "spec directory missing or empty",
+    "GTM015": "input (links file, record, saved plan, journal) larger than the limit",
+    "GTM016": "input is not UTF-8 text or is nested too deeply",
+    "GTM017": "more spec files than the limit (nothing is planned from part of a tree)",
+    "GTM018": "a directory in the spec tree cannot be read",
+    "GTM019": "an entry in the spec tree is not a regular file (skipped)",
     # schema
     "GTM101": "unknown key",
     "GTM102": "missing required key",
@@ -46,6 +51,7 @@ CODES: dict[str, str] = {
     "GTM204": "invalid custom check",
     "GTM220": "invalid mapping in gtm.yaml (an id that is not a HubSpot id, or a reserved name)",
     "GTM230": "ownership marker (name or label prefix) too short or not distinctive",
+    "GTM231": "environment name is not a safe name (it names files under .gtm/)",
     # references and identity
     "GTM301": "unknown persona",
     "GTM302": "unknown ICP",
@@ -109,7 +115,12 @@ CODES: dict[str, str] = {
     "GTM614": "cannot write a file",
     "GTM620": "a live object named like gtm's was not made by gtm (name collision)",
     "GTM621": "two live objects share one name",
+    "GTM622": "the CRM did not answer a request in time (timeout_s)",
+    "GTM623": "the command ran past its deadline (deadline_s / --deadline)",
     "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
+    "GTM661": "gtm import would overwrite an existing spec file (use --force or --into)",
+    "GTM662": "gtm import: the imported specs do not validate; nothing written",
+    "GTM663": "gtm import: a live object no spec kind expresses (listed, not imported)",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
     # phase quality gates (compiler.gates)

@@ -68,6 +68,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.emulator", "emulator",
         "Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records).",
     ),
+    "import": Entry(
+        "gtm.commands.import_", "import_cmd",
+        "Write spec files (Properties, Pipeline) for what the portal holds, so a plan right after shows no changes.",
+    ),
     "fmt": Entry(
         "gtm.commands.fmt", "fmt",
         "Format spec files in the canonical layout, keeping comments; --check lists files that would change.",
