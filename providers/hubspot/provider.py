@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -475,7 +476,8 @@ class HubSpotProvider:
 
     def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
         """Every record (keyset-paged by ``hs_object_id``, 200 a request) when there are at most ``limit``;
-        else a cluster sample: the id range cut into ``limit/200`` slices and one page read from each."""
+        else a cluster sample: the id range cut into ``limit/200`` slices and one page read from a random
+        point in each."""
         before = self.meter.requests
         props = sorted(set(properties))
 
@@ -501,10 +503,14 @@ class HubSpotProvider:
         slices = max(1, -(-limit // page_size))
         seen = {r["id"] for r in out}
         step = max(1, (hi - lo) // slices)
+        # each slice's page starts at a random id inside it (seeded by the portal's size, so the same
+        # portal gives the same sample): evenly spaced starts would alias with any periodic id pattern
+        rng = random.Random(total)
         for k in range(1, slices):
             if len(out) >= limit:
                 break
-            for r in rows(self._page_by_id(obj, props, lo + k * step, min(page_size, limit - len(out)),
+            start = lo + k * step + rng.randrange(step)
+            for r in rows(self._page_by_id(obj, props, start, min(page_size, limit - len(out)),
                                            inclusive=True)):
                 if r["id"] not in seen:
                     seen.add(r["id"])
