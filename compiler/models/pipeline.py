@@ -31,7 +31,7 @@ class Stage(SpecModel):
     id: PipelineId
     label: str = Field(min_length=1, max_length=100)
     probability: float | None = None
-    max_days: int | None = Field(default=None, gt=0)
+    max_days: int | None = Field(default=None, gt=0, le=3650)
     closed: Literal["won", "lost"] | bool | None = Field(
         default=None, description="deal stages: won or lost; ticket stages: true (the ticket is closed)")
     entry: list[str] = Field(default_factory=list)
@@ -54,6 +54,6 @@ class Pipeline(SpecModel):
     id: PipelineId
     label: str = Field(min_length=1, max_length=100)
     adopt: bool = Field(default=False, description="manage an existing pipeline with this exact id")
-    display_order: int = 0
+    display_order: int = Field(default=0, ge=-1, le=1_000_000)
     stages: list[Stage] = Field(min_length=1, max_length=100)
     removed_stages: list[RemovedStage] = Field(default_factory=list)

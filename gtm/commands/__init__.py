@@ -44,6 +44,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.test", "test",
         "Run the spec tests (kind: Test) offline with the evaluator; exit 1 on a failed case.",
     ),
+    "sample-data": Entry(
+        "gtm.commands.sample_data", "sample_data",
+        "Fill an environment with deterministic synthetic records (local: replaces them; emulator: adds).",
+    ),
     "explain": Entry(
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",
