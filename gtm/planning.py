@@ -14,6 +14,8 @@ from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, Plan
+from compiler.portal import extras as portal_extras
+from compiler.portal import leaf_positions
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
 from gtm.environments import make_provider, resolve
@@ -56,7 +58,7 @@ def open_session(project: Project, env_name: str | None) -> tuple[Session | None
         else:
             return None, diags
     try:
-        provider = make_provider(env, project.root, name)
+        provider = make_provider(env, project.root, name, portal_extras(project.workspace, env))
     except ProviderError as e:
         return None, [error(e.code, e.message)]
     lowered = lower(project.specs, project.workspace.ownership if project.workspace else None)
@@ -78,7 +80,8 @@ def _option_hint(value: str, allowed: set[str]) -> str:
 
 
 def _reference_checks(s: Session) -> list[Diagnostic]:
-    """Every property a condition names must exist live or be created by this plan."""
+    """Every property a condition names must exist live or be created by this plan; every value an
+    enumeration is compared with must be one of its options.  Reported at the spec line naming them."""
     props: dict[str, set[str]] = {}
     options: dict[tuple[str, str], set[str]] = {}
     for r in [*s.live.resources, *s.desired]:
@@ -87,6 +90,7 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
             opts = r.attributes.get("options") or []
             if r.attributes.get("type") == "enumeration" and opts and r.name not in DYNAMIC_OPTIONS:
                 options[(r.object, r.name)] = {str(o.get("value")) for o in opts}
+    where = leaf_positions(s.project.specs)
     diags: list[Diagnostic] = []
     seen: set[tuple[str, str]] = set()
     seen_values: set[tuple[str, str, str]] = set()
@@ -99,9 +103,13 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                     continue
                 if name not in props.get(str(obj), set()):
                     seen.add((str(obj), name))
+                    guess = suggest(name, sorted(props.get(str(obj), set())))
                     diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
-                                                 f'environment "{s.env_name}"', r.source, address=r.address,
-                                       hint="create it in the CRM first, or fix the name"))
+                                                 f'environment "{s.env_name}"',
+                                       where.get((str(obj), name)) or r.source, address=r.address,
+                                       notes=(f'did you mean "{guess}"?',) if guess else (),
+                                       hint="create it in the CRM first, fix the name, or declare it under "
+                                            "`portal:` in gtm.yaml"))
                     continue
                 allowed = options.get((str(obj), name))
                 if allowed and leaf.op in ("eq", "ne", "in", "not_in"):
@@ -111,8 +119,9 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                             seen_values.add((str(obj), name, str(v)))
                             diags.append(error(
                                 "GTM412", f'"{v}" is not an option of {obj} property "{name}" in '
-                                          f'environment "{s.env_name}"', r.source, address=r.address,
-                                hint=_option_hint(str(v), allowed)))
+                                          f'environment "{s.env_name}"',
+                                where.get((str(obj), name, str(v))) or where.get((str(obj), name)) or r.source,
+                                address=r.address, hint=_option_hint(str(v), allowed)))
     return diags
 
 

@@ -142,7 +142,7 @@ class _Parser:
         elif op == "known" and not isinstance(v, bool):
             self.fail(vp, "known takes true or false")
             return None
-        return Leaf(prop, op, v, rng)
+        return Leaf(prop, op, v, rng, tuple(path))
 
 
 def parse_condition(data: AnyT, doc: Document, path: Path_) -> tuple[Condition | None, list[Diagnostic]]:
