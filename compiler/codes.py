@@ -81,6 +81,7 @@ CODES: dict[str, str] = {
     "GTM501": "condition cannot be expressed as a HubSpot list filter",
     "GTM502": "condition cannot be expressed as a HubSpot calculation formula",
     "GTM503": "intent has no HubSpot API; not applied",
+    "GTM504": "a HubSpot calculation formula would use a function outside HubSpot's documented syntax",
     "GTM510": "email slug not mapped to a HubSpot marketing email in this environment",
     "GTM511": "task assignee not mapped to a HubSpot owner in this environment",
     "GTM512": "notification recipient not mapped to a HubSpot user or team in this environment",
@@ -99,6 +100,9 @@ CODES: dict[str, str] = {
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
     "GTM614": "cannot write a file",
+    "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
+    "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
+    "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
     # phase quality gates (compiler.gates)
     "GTM710": "gate: no ICP is defined",
     "GTM711": "gate: a buying-committee role has no persona",

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: business impact (``impact.effects`` per change, ``impact`` per plan)
 Action = Literal["create", "update", "delete", "replace"]
 SYMBOLS: dict[str, str] = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
 
@@ -32,15 +32,101 @@ class AttrChange:
 
 
 @dataclass
+class Transition:
+    """Records whose outcome goes from one value to another (``None`` = no value / not a member)."""
+
+    from_value: str | None
+    to_value: str | None
+    records: int
+    examples: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_value, "to": self.to_value, "records": self.records, "examples": self.examples}
+
+
+@dataclass
+class Effect:
+    """What a plan does to one business outcome (a band, tier, MQL flag, SLA, sequence, alert, list).
+
+    ``kind`` is ``values`` (counts per value of a calculated property), ``membership`` (records
+    enrolled in a workflow or member of a list: counts under ``members``) or ``score`` (records
+    whose score changes; ``before``/``after`` hold the mean).  Counts are exact unless
+    ``estimated`` (scaled up from a sample; see the plan's impact basis).
+    """
+
+    target: str
+    object: str
+    label: str
+    kind: Literal["values", "membership", "score"]
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+    transitions: list[Transition] = field(default_factory=list)
+    changed: int = 0
+    workload: str | None = None
+    estimated: bool = False
+
+    @property
+    def entered(self) -> int:
+        return sum(t.records for t in self.transitions if t.to_value is not None and t.from_value is None)
+
+    @property
+    def left(self) -> int:
+        return sum(t.records for t in self.transitions if t.from_value is not None and t.to_value is None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "object": self.object, "label": self.label, "kind": self.kind,
+                "before": self.before, "after": self.after, "changed": self.changed,
+                "transitions": [t.to_dict() for t in self.transitions], "workload": self.workload,
+                "estimated": self.estimated}
+
+
+@dataclass
 class Impact:
-    """What a change does to record data, counted on the portal."""
+    """What a change does to records: data it loses (counted on the portal) and business effects."""
 
     records: int = 0
     detail: str = ""
     loses_data: bool = False
+    effects: list[Effect] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data}
+        return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data,
+                "effects": [e.to_dict() for e in self.effects]}
+
+
+@dataclass
+class ImpactBasis:
+    """How the records behind the business impact of one object were read."""
+
+    object: str
+    total: int
+    read: int
+    exact: bool
+    requests: int = 0
+    margin: float | None = None  # 95% margin of error of a share, in percentage points (samples only)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"object": self.object, "total": self.total, "read": self.read, "exact": self.exact,
+                "requests": self.requests, "margin_pct": self.margin}
+
+
+@dataclass
+class ImpactSummary:
+    """Plan-level impact: whether it was computed, on what basis, and which gtm.yaml limits it exceeds."""
+
+    status: Literal["computed", "skipped", "unavailable"] = "skipped"
+    reason: str = ""
+    basis: list[ImpactBasis] = field(default_factory=list)
+    limit: int | None = None
+    exceeded: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return all(b.exact for b in self.basis)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "reason": self.reason, "exact": self.exact, "limit": self.limit,
+                "basis": [b.to_dict() for b in self.basis], "exceeded": self.exceeded}
 
 
 @dataclass
@@ -116,6 +202,7 @@ class Plan:
     live_fingerprints: dict[str, str] = field(default_factory=dict)
     spec_digest: str = ""
     protected: bool = False
+    impact: ImpactSummary = field(default_factory=ImpactSummary)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -145,6 +232,7 @@ class Plan:
             "summary": self.counts,
             "changes": [c.to_dict() for c in self.changes],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "impact": self.impact.to_dict(),
             "spec_digest": self.spec_digest,
             "live_fingerprints": self.live_fingerprints,
         }

@@ -13,11 +13,12 @@ from compiler.diff import diff_resources
 from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
-from compiler.plan import Change, Plan
+from compiler.plan import Change, ImpactSummary, Plan
 from compiler.portal import extras as portal_extras
 from compiler.portal import leaf_positions
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
+from gtm.business_impact import DEFAULT_LIMIT, analyse_business
 from gtm.environments import make_provider, resolve
 from gtm.impact import analyse
 from providers.base import LiveState, Provider, ProviderError
@@ -163,7 +164,8 @@ def select_targets(changes: list[Change], desired: list[Resource], targets: tupl
     return [c for c in changes if c.address in wanted], diags
 
 
-def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[Diagnostic]]:
+def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
+                 impact_limit: int = DEFAULT_LIMIT) -> tuple[Plan, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
@@ -180,10 +182,15 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = ()) -> tuple[Plan, list[
         diags.extend(tdiags)
     protected = bool(getattr(s.env, "protected", False))
     diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
+    summary = ImpactSummary("skipped", reason="--no-impact" if not impact else "no changes")
+    if impact and changes:
+        summary, idiags = analyse_business(changes, s.provider, s.lowered.resources, s.live.resources,
+                                           s.ownership.prefix, impact_limit)
+        diags.extend(idiags)
     live_by = s.live.by_address()
     relevant = {r.address for r in desired} | {c.address for c in changes}
     fps = {a: live_by[a].fingerprint() for a in sorted(relevant) if a in live_by}
-    plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected)
+    plan = Plan(s.env_name, s.provider.name, changes, diags, fps, spec_digest(desired), protected, summary)
     return plan, diags
 
 

@@ -45,6 +45,16 @@ class LiveState:
         return {r.address: r for r in self.resources}
 
 
+@dataclass
+class RecordSample:
+    """Records read for impact analysis: every record (``exact``) or an evenly spread sample."""
+
+    records: list[dict[str, Any]]
+    total: int
+    exact: bool
+    requests: int = 0
+
+
 class Provider(Protocol):
     """What ``gtm plan`` and ``gtm apply`` need from a CRM."""
 
@@ -70,6 +80,11 @@ class Provider(Protocol):
                       report: Callable[[Change, str | None], None]) -> None:
         """Carry out a wave of same-type changes (batched where the CRM allows); report each outcome
         (``None`` = done, else a safe error message).  Raise only when the whole wave failed."""
+        ...
+
+    def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
+        """Up to ``limit`` records of ``obj`` (each with its ``id`` and at least ``properties``,
+        calculated ones as the CRM computes them); all of them when there are no more than ``limit``."""
         ...
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:

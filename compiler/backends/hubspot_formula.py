@@ -7,40 +7,40 @@ Public API
 * :func:`condition_to_formula` ``(cond, types) -> str`` (raises :class:`InexpressibleCondition`
   carrying GTM502 diagnostics).
 
-Dialect (DOC: HubSpot developer guide "CRM API | Properties", section "Calculation property
-syntax", read from a stored copy of the page): string literals in ``'…'`` or ``"…"``; number
-literals; ``true``/``false``; a bare identifier reads a **number** property, ``string(p)`` a
-string property, ``bool(p)`` a bool one; operators ``+`` (numbers or strings) ``- * / < > <= >=
-= != and or not``; functions ``max min is_present contains concatenate number_to_string
-string_to_number``; conditionals are *statements* ``if c then a [elseif c then b]* [else d]``
-(not ``if(c, a, b)``); string comparison is case-sensitive (``'a'`` ≠ ``'A'``); ``is_present``
-"evaluates whether an expression can be evaluated" (false when the property is empty).
-OBSERVED (a third-party spike against a live portal, which PATCHed candidate formulas and read
-HubSpot's 400 bodies): the API rejects ``if(…)`` function syntax and a trailing ``endif`` after
-``else``; the token list HubSpot's parser accepts includes ``coalesce``, ``to_lower_case`` and
-``begins_with``; a bool property read by a bare name is a number (1/0), and
-``coalesce(flag, 0) = 1`` and ``bool(flag)`` are accepted.  The emulator
-(``providers/hubspot/emulator/formula.py``) implements the same dialect; the tests check every
-formula produced here against it.
+Dialect: only what HubSpot documents (developer guide "CRM API | Properties", section
+"Calculation property syntax"; summary in ``docs/emulator.md`` § Formulas): string literals in
+``'…'`` or ``"…"``; number literals; ``true``/``false``; a bare identifier reads a **number**
+property, ``string(p)`` a string property, ``bool(p)`` a bool one; operators ``+`` (numbers or
+strings) ``- * / < > <= >= = != and or not``; functions ``max min is_present contains
+concatenate number_to_string string_to_number`` (:data:`DOCUMENTED_FUNCTIONS`; emitted text is
+checked against it, GTM504); conditionals are *statements* ``if c then a [elseif c then b]*
+[else d]``; string comparison is case-sensitive; ``is_present`` is false when its argument
+cannot be evaluated (an empty property).  HubSpot's own stock formula for ``hs_task_label``
+(``if is_present(string(name)) then string(name) else string(domain)``) shows the guard
+pattern used below.
 
 How a condition compiles.  The evaluator's semantics (``compiler.conditions.evaluate``) must hold
-exactly, including on unknown values, without relying on short-circuit ``and``/``or`` or on
-lazy ``if`` branches (HubSpot's runtime null handling is undocumented).  Each leaf therefore
-reads its property through ``coalesce(p, SENTINEL)`` where the sentinel is a literal chosen so
-that the leaf is *false* on an unknown value (``gte 3`` reads ``coalesce(p, 2) >= 3``, ``ne
-'x'`` reads ``coalesce(string(p), 'x') != 'x'``); a leaf is never blank, so ``not``, ``and`` and
-``or`` compose exactly, and ``not`` of a leaf holds on unknown values as the evaluator requires.
-``known`` uses ``is_present``.  Strings compare case-insensitively through ``to_lower_case`` with
-the literal lower-cased at compile time; ``eq``/``ne``/``in``/``not_in`` on an *enumeration*
-match any of the ``;``-separated values of a multi-checkbox value
-(``contains(';' + v + ';', ';x;')``), as the evaluator does; on a plain string they compare the
-whole value.  A bool property is read as a number: ``eq true`` is ``coalesce(p, 0) = 1``.
+on unknown values without relying on short-circuit ``and``/``or``.  Each leaf is therefore
+``(if is_present(READ) then TEST else false)``: false on an unknown value, never blank, so
+``not``, ``and`` and ``or`` compose exactly and ``not`` of a leaf holds on unknown values as the
+evaluator requires; ``known`` is ``is_present(READ)``.  Numbers compare with ``= != < <= > >=``;
+a bool property reads as ``bool(p)`` (``eq true`` tests ``bool(p)``, ``eq false`` ``not
+(bool(p))``).  An *enumeration* compares with the option's exact internal value (looked up
+case-insensitively in ``options``, since HubSpot stores and compares the internal value) and
+matches any of the ``;``-separated values of a multi-checkbox value
+(``contains(';' + string(p) + ';', ';VALUE;')``).  Free text is where the dialect falls short:
+the evaluator ignores case but HubSpot's comparison is case-sensitive and no case-folding
+function is documented, so a text literal is matched as written, lower-case, UPPER-CASE and
+Title Case (:func:`casings`) — other mixed spellings of free text do not match on HubSpot.
 
 Calculations: ``score`` is ``(if C1 then P1 else 0) + (if C2 then P2 else 0) + …`` (``0`` with
 no rules); ``first_match`` is ``if C1 then V1 elseif C2 then V2 … [else DEFAULT]`` — with no
 default the formula has no ``else`` and the property is blank when no case matches, like
 ``compute`` returning ``None``; ``bands`` is ``if S >= MIN and S <= MAX then V elseif …`` on the
-bare source property, blank when the source is blank or no band matches.
+bare source property, blank when the source is blank or no band matches.  When the source is
+itself calculated (``sources``), its expression is written in place of ``S`` (HubSpot's
+knowledge base does not support a calculated dropdown reading another calculated property), and
+contiguous whole-number bands test only their upper bound.
 
 GTM502 (an error naming the leaf) for what the dialect cannot express exactly: ordering on a
 non-number, ``contains`` on a number or bool, anything but ``known`` on a date, a string
@@ -48,25 +48,36 @@ property compared with a number (the evaluator compares numerically), empty stri
 holding ``;``, a string literal holding both quote characters, property names that are not
 identifiers.
 
-UNVERIFIED against a live portal: runtime semantics of ``coalesce`` and ``to_lower_case`` (only
-their acceptance by the parser is observed); ``string(p)`` of a multi-checkbox property returning
-the raw ``a;b`` text; ``(if …) + (if …)`` sums; an ``if`` without ``else`` yielding a blank
-value; a calculation reading another calculated property (``bands`` reads ``gtm_lead_score``);
-and whether HubSpot allows ``enumeration`` output for calculation properties (the properties
-API lists ``calculation_equation`` as valid for ``enumeration``; the same spike quotes a
-knowledge-base line saying enumeration outputs are not supported).  Values are assumed to carry
-no leading/trailing whitespace (the evaluator strips, the formula cannot).
+UNVERIFIED against a live portal: ``string(p)`` of a multi-checkbox property returning the raw
+``a;b`` text; ``(if …) + (if …)`` sums; an ``if`` without ``else`` yielding a blank value;
+whether HubSpot allows ``enumeration`` output for calculation properties (the properties API
+lists ``calculation_equation`` as valid for ``enumeration``).  Values are assumed to carry no
+leading/trailing whitespace (the evaluator strips, the formula cannot).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any as AnyT
 
 from compiler.backends import TypeLookup
 from compiler.conditions.ast import All, Any, Condition, Leaf, Not, from_data
 from compiler.diagnostics import Diagnostic, error
+
+DOCUMENTED_FUNCTIONS = frozenset({"max", "min", "is_present", "contains", "concatenate", "number_to_string",
+                                  "string_to_number"})
+"""Functions HubSpot's calculation-property syntax documents (``string``/``bool`` are property reads)."""
+
+OptionLookup = Callable[[str], Iterable[str]]
+"""Property name → its enumeration options' internal values (empty when unknown)."""
+
+
+def _no_options(_name: str) -> tuple[str, ...]:
+    return ()
+
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEYWORDS = frozenset({"if", "then", "elseif", "else", "endif", "and", "or", "xor", "not", "equals", "true",
@@ -173,31 +184,30 @@ def _not(part: str) -> str:
     return f"not ({part})"
 
 
+def _guard(read: str, test: str) -> str:
+    """A leaf: ``test`` when ``read`` has a value, else false (never blank)."""
+    return f"(if is_present({read}) then {test} else false)"
+
+
 def _number_leaf(leaf: Leaf, p: str) -> str:
     op = leaf.op
     if op in ("in", "not_in"):
         vals = [_dec(x) for x in _list(leaf)]
-        sentinel = max(vals) + 1 if op == "in" else vals[0]
-        read = f"coalesce({p}, {number_literal(sentinel)})"
-        hit = _or([f"{read} = {number_literal(v)}" for v in vals])
-        return hit if op == "in" else _not(hit)
+        hit = _or([f"{p} = {number_literal(v)}" for v in vals])
+        return _guard(p, hit if op == "in" else _not(hit))
     if op == "between":
         if not (isinstance(leaf.value, list) and len(leaf.value) == 2):
             raise _Bad("between needs [low, high]")
         lo, hi = _dec(leaf.value[0]), _dec(leaf.value[1])
-        read = f"coalesce({p}, {number_literal(lo - 1)})"
-        return f"({read} >= {number_literal(lo)} and {read} <= {number_literal(hi)})"
+        return _guard(p, f"({p} >= {number_literal(lo)} and {p} <= {number_literal(hi)})")
     if op in ("contains", "not_contains"):
         raise _Bad(f"{op} on a number property")
     try:
         v = _dec(leaf.value)
     except _Bad as e:
         raise _Bad(f"a number property compared with {leaf.value!r}", "write the value unquoted") from e
-    sentinel, sym = {
-        "eq": (v + 1, "="), "ne": (v, "!="), "gt": (v, ">"), "gte": (v - 1, ">="), "lt": (v, "<"),
-        "lte": (v + 1, "<="),
-    }[op]
-    return f"coalesce({p}, {number_literal(sentinel)}) {sym} {number_literal(v)}"
+    sym = {"eq": "=", "ne": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[op]
+    return _guard(p, f"{p} {sym} {number_literal(v)}")
 
 
 def _as_bool(v: AnyT) -> bool:
@@ -218,57 +228,75 @@ def _bool_leaf(leaf: Leaf, p: str) -> str:
         allowed = listed if op == "in" else {True, False} - listed
     else:
         raise _Bad(f"{op} on a bool property")
+    read = f"bool({p})"
     if len(allowed) == 2:
-        return f"is_present({p})"
+        return f"is_present({read})"
     if not allowed:
         return "false"
-    return f"coalesce({p}, 0) = 1" if True in allowed else f"coalesce({p}, 1) = 0"
+    return _guard(read, read if True in allowed else _not(read))
 
 
 def _str_operand(v: AnyT, strip: bool) -> str:
     if not isinstance(v, str):
         raise _Bad(f"a string property compared with {v!r}", 'quote the value, e.g. "5"')
-    s = (v.strip() if strip else v).lower()
+    s = v.strip() if strip else v
     if s == "":
         raise _Bad("empty string value", "use {known: false} to match records with no value")
     if strip and ";" in s:
         raise _Bad(f"value {v!r} contains ';', which separates multiple values")
-    string_literal(s)  # fail early on unquotable text
+    for form in casings(s):
+        string_literal(form)  # fail early on unquotable text
     return s
 
 
-def _string_leaf(leaf: Leaf, p: str, multi: bool) -> str:
+def casings(s: str) -> list[str]:
+    """The spellings a free-text comparison matches: as written, lower, UPPER and Title case.
+
+    HubSpot documents string comparison in formulas as case-sensitive and documents no
+    case-folding function, so a case-insensitive test is approximated by these spellings."""
+    out: list[str] = []
+    for form in (s, s.lower(), s.upper(), s.title()):
+        if form not in out:
+            out.append(form)
+    return out
+
+
+def _exact_option(value: str, options: tuple[str, ...]) -> str:
+    """The option's internal value as HubSpot stores it (``value`` itself when no option matches)."""
+    if value in options:
+        return value
+    folded = [o for o in options if o.lower() == value.lower()]
+    return folded[0] if len(folded) == 1 else value
+
+
+def _string_leaf(leaf: Leaf, p: str, multi: bool, options: tuple[str, ...]) -> str:
     op = leaf.op
     raw = f"string({p})"
 
-    def lowered(sentinel: str) -> str:
-        return f"to_lower_case(coalesce({raw}, {string_literal(sentinel)}))"
-
-    def equals(sentinel: str, value: str) -> str:
+    def equals(value: str) -> str:
         if multi:
-            return f"contains(';' + {lowered(sentinel)} + ';', {string_literal(';' + value + ';')})"
-        return f"{lowered(sentinel)} = {string_literal(value)}"
+            exact = _exact_option(value, options)
+            return f"contains(';' + {raw} + ';', {string_literal(';' + exact + ';')})"
+        return _or([f"{raw} = {string_literal(form)}" for form in casings(value)])
 
     if op in ("eq", "ne"):
         v = _str_operand(leaf.value, strip=True)
-        return equals("", v) if op == "eq" else _not(equals(v, v))
+        return _guard(raw, equals(v) if op == "eq" else _not(equals(v)))
     if op in ("in", "not_in"):
-        vals = [_str_operand(x, strip=True) for x in _list(leaf)]
-        if op == "in":
-            return _or([equals("", v) for v in vals])
-        return _not(_or([equals(vals[0], v) for v in vals]))
+        hit = _or([equals(_str_operand(x, strip=True)) for x in _list(leaf)])
+        return _guard(raw, hit if op == "in" else _not(hit))
     if op in ("contains", "not_contains"):
         needle = _str_operand(leaf.value, strip=False)
-        if op == "contains":
-            return f"contains({lowered('')}, {string_literal(needle)})"
-        return _not(f"contains({lowered(needle)}, {string_literal(needle)})")
+        hit = _or([f"contains({raw}, {string_literal(form)})" for form in casings(needle)])
+        return _guard(raw, hit if op == "contains" else _not(hit))
     raise _Bad(f"{op} on a string property", "ordering comparisons need a number property")
 
 
-def _leaf(leaf: Leaf, types: TypeLookup) -> str:
+def _leaf(leaf: Leaf, types: TypeLookup, options: OptionLookup) -> str:
     p = _ident(leaf.property)
     kind = _kind(leaf, types)
-    read = {"number": p, "date": p, "bool": p, "string": f"string({p})", "enumeration": f"string({p})"}[kind]
+    read = {"number": p, "date": p, "bool": f"bool({p})", "string": f"string({p})",
+            "enumeration": f"string({p})"}[kind]
     if leaf.op == "known":
         present = f"is_present({read})"
         return present if bool(leaf.value) else _not(present)
@@ -280,7 +308,8 @@ def _leaf(leaf: Leaf, types: TypeLookup) -> str:
         return _bool_leaf(leaf, p)
     if leaf.op in ("gt", "gte", "lt", "lte", "between"):
         raise _Bad(f"{leaf.op} on a string property", "ordering comparisons need a number property")
-    return _string_leaf(leaf, p, multi=kind == "enumeration")
+    multi = kind == "enumeration"
+    return _string_leaf(leaf, p, multi, tuple(options(leaf.property)) if multi else ())
 
 
 def _gtm502(leaf: Leaf, reason: str, hint: str | None = None) -> Diagnostic:
@@ -289,14 +318,17 @@ def _gtm502(leaf: Leaf, reason: str, hint: str | None = None) -> Diagnostic:
 
 
 class _Compiler:
-    def __init__(self, types: TypeLookup) -> None:
+    def __init__(self, types: TypeLookup, options: OptionLookup | None = None,
+                 sources: Mapping[str, dict[str, AnyT]] | None = None) -> None:
         self.types = types
+        self.options = options or _no_options
+        self.sources = sources or {}
         self.diagnostics: list[Diagnostic] = []
 
     def cond(self, c: Condition) -> str:
         if isinstance(c, Leaf):
             try:
-                return _leaf(c, self.types)
+                return _leaf(c, self.types, self.options)
             except _Bad as e:
                 self.diagnostics.append(_gtm502(c, e.reason, e.hint))
                 return "false"
@@ -341,8 +373,12 @@ class _Compiler:
         return out
 
     def _bands(self, calc: dict[str, AnyT]) -> str | None:
+        source = str(calc.get("source"))
+        inline = self.sources.get(source)
         try:
-            src = _ident(str(calc["source"]))
+            if inline is not None:
+                return self._inlined_bands(calc, inline)
+            src = _ident(source)
             arms = []
             for band in calc.get("bands") or []:
                 tests = []
@@ -360,27 +396,96 @@ class _Compiler:
             self.diagnostics.append(error("GTM502", "a bands calculation needs at least one band"))
         return out
 
+    def _inlined_bands(self, calc: dict[str, AnyT], source: dict[str, AnyT]) -> str | None:
+        """Bands over a calculated source, with the source's expression written in place.
 
-def condition_to_formula(cond: Condition, types: TypeLookup) -> str:
+        HubSpot's knowledge base does not support a calculated dropdown reading another
+        calculated property, so the score is inlined.  A score never is blank and, with whole
+        points, always is a whole number; when the bands are ordered and leave no whole number
+        between them, each arm tests only its upper bound (the earlier arms took the rest), so
+        the score expression is written once per boundary.
+        """
+        inner = _without_inlining(self).calc(source)
+        if inner is None:
+            return None
+        expr = f"({inner})"
+        bands = list(calc.get("bands") or [])
+        if not bands:
+            self.diagnostics.append(error("GTM502", "a bands calculation needs at least one band"))
+            return None
+        whole = source.get("kind") == "score"
+        ordered = sorted(bands, key=lambda b: (b.get("min") is not None, _dec(b["min"]) if b.get("min") is not None
+                                               else Decimal(0)))
+        contiguous = whole and ordered[0].get("min") is None and all(
+            a.get("max") is not None and b.get("min") is not None
+            and _dec(b["min"]) == _dec(a["max"]) + 1 and _dec(a["max"]) == _dec(a["max"]).to_integral_value()
+            for a, b in itertools.pairwise(ordered))
+        arms: list[tuple[str, str]] = []
+        if contiguous:
+            for band in ordered[:-1]:
+                arms.append((f"{expr} <= {number_literal(_dec(band['max']))}", _literal(band["value"])))
+            last = ordered[-1]
+            if last.get("max") is None:
+                return self._chain(arms, _literal(last["value"])) if arms else _literal(last["value"])
+            arms.append((f"{expr} <= {number_literal(_dec(last['max']))}", _literal(last["value"])))
+            return self._chain(arms, None)
+        for band in bands:
+            tests = []
+            if band.get("min") is not None:
+                tests.append(f"{expr} >= {number_literal(_dec(band['min']))}")
+            if band.get("max") is not None:
+                tests.append(f"{expr} <= {number_literal(_dec(band['max']))}")
+            arms.append((_and(tests) if tests else "true", _literal(band["value"])))
+        return self._chain(arms, None)
+
+
+def _without_inlining(parent: _Compiler) -> _Compiler:
+    """A compiler sharing ``parent``'s lookups and diagnostics, without inlining (no cycles)."""
+    child = _Compiler(parent.types, parent.options)
+    child.diagnostics = parent.diagnostics
+    return child
+
+
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def undocumented_functions(text: str) -> list[str]:
+    """Names called in ``text`` that HubSpot's calculation-property syntax does not document."""
+    calls = {m.group(1).lower() for m in _CALL.finditer(_QUOTED.sub("''", text))}
+    return sorted(calls - DOCUMENTED_FUNCTIONS - _KEYWORDS)
+
+
+def condition_to_formula(cond: Condition, types: TypeLookup, options: OptionLookup | None = None) -> str:
     """A boolean formula equal to the evaluator on every record (never blank).
 
     Raises :class:`InexpressibleCondition` (GTM502 diagnostics, one per leaf) when a leaf cannot be
     expressed exactly.
     """
-    comp = _Compiler(types)
+    comp = _Compiler(types, options)
     text = comp.cond(cond)
     if comp.diagnostics:
         raise InexpressibleCondition(comp.diagnostics)
     return text
 
 
-def calculation_to_formula(calc: dict[str, AnyT], types: TypeLookup) -> tuple[str | None, list[Diagnostic]]:
+def calculation_to_formula(calc: dict[str, AnyT], types: TypeLookup, options: OptionLookup | None = None,
+                           sources: Mapping[str, dict[str, AnyT]] | None = None
+                           ) -> tuple[str | None, list[Diagnostic]]:
     """Compile an IR calculation (``score``, ``first_match``, ``bands``) to a ``calculationFormula``.
 
-    Returns ``(None, diagnostics)`` when anything cannot be expressed exactly.
+    ``options`` gives enumeration properties' internal option values (comparisons use them
+    exactly); ``sources`` maps calculated property names to their calculations: a ``bands``
+    calculation over one of them writes the source's expression in place instead of reading
+    the calculated property.  Returns ``(None, diagnostics)`` when anything cannot be
+    expressed exactly.
     """
-    comp = _Compiler(types)
+    comp = _Compiler(types, options, sources)
     text = comp.calc(calc)
+    if text is not None and (bad := undocumented_functions(text)):
+        comp.diagnostics.append(error(
+            "GTM504", f"the HubSpot formula would call {', '.join(bad)}, outside HubSpot's documented "
+            "calculation syntax"))
     if any(d.is_error for d in comp.diagnostics):
         return None, comp.diagnostics
     return text, comp.diagnostics

@@ -60,6 +60,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.emulator", "emulator",
         "Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records).",
     ),
+    "fmt": Entry(
+        "gtm.commands.fmt", "fmt",
+        "Format spec files in the canonical layout, keeping comments; --check lists files that would change.",
+    ),
     "unlock": Entry(
         "gtm.commands.unlock", "unlock",
         "Break the apply lock of an environment (only when the apply holding it is dead).",

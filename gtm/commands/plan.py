@@ -9,6 +9,7 @@ import click
 
 from compiler.diagnostics import Diagnostic
 from gtm import exitcodes
+from gtm.business_impact import DEFAULT_LIMIT
 from gtm.context import open_project, print_diagnostics, workspace_options
 from gtm.planning import make_plan_in, open_session
 from gtm.saved_plan import write_saved_plan
@@ -24,6 +25,15 @@ def env_option(f):  # type: ignore[no-untyped-def]
                         help="Environment from gtm.yaml (default: default_environment).")(f)
 
 
+def impact_options(f):  # type: ignore[no-untyped-def]
+    """``--no-impact`` and ``--impact-limit`` (plan and apply)."""
+    f = click.option("--impact-limit", type=click.IntRange(min=1), default=DEFAULT_LIMIT, show_default=True,
+                     metavar="N", help="Read at most N records per object for business impact; "
+                                       "beyond that the counts are estimated from an even sample.")(f)
+    return click.option("--no-impact", is_flag=True,
+                        help="Skip business impact (no records are read).")(f)
+
+
 @click.command()
 @workspace_options
 @env_option
@@ -33,8 +43,9 @@ def env_option(f):  # type: ignore[no-untyped-def]
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--target", "targets", multiple=True, metavar="ADDR",
               help="Limit the plan to these addresses (glob patterns allowed); repeatable.")
+@impact_options
 def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Path | None,
-         detailed_exitcode: bool, fmt: str, targets: tuple[str, ...]) -> None:
+         detailed_exitcode: bool, fmt: str, targets: tuple[str, ...], no_impact: bool, impact_limit: int) -> None:
     """Diff the specs against the live CRM and show the changes, like `terraform plan`."""
     project = open_project(root, specs_dir)
     if not project.ok:
@@ -44,7 +55,7 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
         _fail([*project.diagnostics, *sdiags], fmt)
     assert session is not None
     try:
-        p, pdiags = make_plan_in(session, targets)
+        p, pdiags = make_plan_in(session, targets, impact=not no_impact, impact_limit=impact_limit)
     except ProviderError as e:
         from compiler.diagnostics import error
 

@@ -124,6 +124,12 @@ def render_gate_markdown(report: GateReport, heading_level: int = 4) -> str:
 # --------------------------------------------------------------------------- plan
 
 
+def impact_markdown(plan: Plan) -> list[str]:
+    from gtm.views.impact import markdown_lines
+
+    return markdown_lines(plan)
+
+
 def _title(plan: Plan) -> str:
     extra = ", protected" if plan.protected else ""
     return f"## gtm plan · `{plan.environment}` ({plan.provider}{extra})"
@@ -235,6 +241,7 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     else:
         head += _destructive(plan)
         head += _summary_table(plan)
+        head += impact_markdown(plan)
     if gate is not None:
         head += [f"### Quality gates ({phase_span(gate.phases)})", "", render_gate_markdown(gate)]
     warnings = [d for d in plan.diagnostics if not d.is_error]

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from compiler.plan import SYMBOLS, Change, Plan
+from gtm.views import impact as impact_view
 
 MAX_VALUE = 160
 _VERB = {"create": "will be created", "update": "will be updated in place", "delete": "will be destroyed",
@@ -33,6 +34,7 @@ def render_change(c: Change) -> list[str]:
         lines.append(f"  # ! needs --allow-destroy: {'; '.join(c.reasons)}")
     if c.impact is not None and (c.impact.records or c.impact.detail):
         lines.append(f"  # ! impact: {c.impact.detail}")
+    lines.extend(impact_view.change_lines(c.impact.effects if c.impact else []))
     for m in c.moves:
         lines.append(f"  # ! moves {m.records} record(s): {m.property} {m.from_value} → {m.to_value}")
     lines.append(f"  {sym} {c.address}")
@@ -73,5 +75,6 @@ def render_plan(plan: Plan) -> str:
     if blocked:
         out.append(f"! {len(blocked)} change(s) destroy data or run in a protected environment; "
                    "apply needs --allow-destroy.")
+    out.extend(impact_view.plan_lines(plan))
     out.append(plan.summary_line())
     return "\n".join(out) + "\n"

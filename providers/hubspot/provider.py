@@ -23,7 +23,7 @@ from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
-from providers.base import LiveState, LockHeld, ProviderError, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
     Meter,
@@ -40,6 +40,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
 BATCH = 100
+SEARCH_PAGE = 200  # HubSpot's largest search page
 Report = Callable[[Change, str | None], None]
 
 
@@ -67,6 +68,7 @@ class HubSpotProvider:
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
         self._types: dict[str, dict[str, str]] = {}
+        self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
 
@@ -150,9 +152,13 @@ class HubSpotProvider:
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
+        self._options = {}
         for r in out:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
+                if r.attributes.get("options"):
+                    self._options.setdefault(r.object, {})[r.name] = tuple(
+                        str(o["value"]) for o in r.attributes["options"])
         return LiveState(out, [])
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
@@ -241,6 +247,26 @@ class HubSpotProvider:
 
         return lookup
 
+    def _option_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], tuple[str, ...]]:
+        """Enumeration option values: gtm's own properties, then the live portal, then the catalog."""
+        from compiler.catalog import property_options
+
+        known: dict[str, tuple[str, ...]] = dict(self._options.get(obj, {}))
+        for r in desired:
+            if r.type == "property" and r.object == obj and r.attributes.get("options"):
+                known[r.name] = tuple(str(o.get("value")) for o in r.attributes["options"])
+
+        def lookup(name: str) -> tuple[str, ...]:
+            return known.get(name) or property_options(obj, name)
+
+        return lookup
+
+    @staticmethod
+    def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
+        """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
+        return {r.name: r.attributes["calculation"] for r in desired
+                if r.type == "property" and r.object == obj and r.name != skip and r.attributes.get("calculation")}
+
     def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
         from compiler.backends.hubspot_filters import (
             condition_to_filter_branch,
@@ -294,12 +320,14 @@ class HubSpotProvider:
         diags: list[Diagnostic] = []
         for r in desired:
             attrs = dict(r.attributes)
-            types = self._type_lookup(str(attrs.get("object") or r.object), desired)
+            obj = str(attrs.get("object") or r.object)
+            types = self._type_lookup(obj, desired)
             if r.type == "property":
                 calc = attrs.pop("calculation", None)
                 formula = None
                 if calc:
-                    formula, d = calculation_to_formula(calc, types)
+                    formula, d = calculation_to_formula(calc, types, self._option_lookup(obj, desired),
+                                                        self._calculations(obj, desired, r.name))
                     diags.extend(_at(d, r))
                 attrs["formula"] = formula
             elif r.type == "list" and attrs.get("filter") is not None:
@@ -331,6 +359,55 @@ class HubSpotProvider:
         if value is not None:
             f = {"propertyName": prop, "operator": "EQ", "value": value}
         return int(self._search(obj, [f]).get("total") or 0)
+
+    def _page_by_id(self, obj: str, properties: list[str], start: int, limit: int, inclusive: bool
+                    ) -> dict[str, Any]:
+        """One search page of records with ``hs_object_id`` past ``start``, in id order (keyset paging:
+        each page is a fresh query, so HubSpot's 10,000-result cap never applies)."""
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": [{"propertyName": "hs_object_id", "operator": "GTE" if inclusive else "GT",
+                                           "value": str(start)}]}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": properties, "limit": limit,
+        }
+        return self._json(f"read {obj} records", self.client.crm.objects.search_api.do_search, obj, body) or {}
+
+    def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
+        """Every record (keyset-paged by ``hs_object_id``, 200 a request) when there are at most ``limit``;
+        else a cluster sample: the id range cut into ``limit/200`` slices and one page read from each."""
+        before = self.meter.requests
+        props = sorted(set(properties))
+
+        def rows(page: dict[str, Any]) -> list[dict[str, Any]]:
+            return [{**(r.get("properties") or {}), "id": str(r["id"])} for r in page.get("results") or []]
+
+        first = self._page_by_id(obj, props, 0, SEARCH_PAGE, inclusive=False)
+        total = int(first.get("total") or 0)
+        out = rows(first)
+        if total <= limit:
+            while len(out) < total:
+                page = rows(self._page_by_id(obj, props, int(out[-1]["id"]), SEARCH_PAGE, inclusive=False))
+                if not page:
+                    break
+                out.extend(page)
+            return RecordSample(out, total, True, self.meter.requests - before)
+        last = self._json(f"read {obj} records", self.client.crm.objects.search_api.do_search, obj,
+                          {"sorts": [{"propertyName": "hs_object_id", "direction": "DESCENDING"}],
+                           "properties": ["hs_object_id"], "limit": 1}) or {}
+        lo = int(out[0]["id"]) if out else 0
+        hi = int((last.get("results") or [{"id": lo}])[0]["id"])
+        slices = max(1, -(-limit // SEARCH_PAGE))
+        seen = {r["id"] for r in out}
+        step = max(1, (hi - lo) // slices)
+        for k in range(1, slices):
+            if len(out) >= limit:
+                break
+            for r in rows(self._page_by_id(obj, props, lo + k * step, min(SEARCH_PAGE, limit - len(out)),
+                                           inclusive=True)):
+                if r["id"] not in seen:
+                    seen.add(r["id"])
+                    out.append(r)
+        return RecordSample(out, total, False, self.meter.requests - before)
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         ids: list[str] = []

@@ -17,7 +17,7 @@ from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from providers.base import LiveState, LockHeld, ProviderError, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
 from providers.local import store
 
 LOCK_NAME = "apply"
@@ -61,6 +61,28 @@ class LocalProvider:
         calcs = self._calcs(obj)
         rows = self.conn.execute("SELECT id, properties FROM records WHERE object=? ORDER BY id", (obj,)).fetchall()
         return [{"id": i, **with_calculated(json.loads(p), calcs)} for i, p in rows]
+
+    def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
+        """Every record when there are at most ``limit``; else ``limit`` records spread evenly over the ids."""
+        try:
+            return self._read_records(obj, limit)
+        except sqlite3.Error as e:
+            raise ProviderError(f"cannot read {obj} records from {self.path}: {e}") from None
+
+    def _read_records(self, obj: str, limit: int) -> RecordSample:
+        ids = [i for (i,) in self.conn.execute("SELECT id FROM records WHERE object=? ORDER BY id", (obj,))]
+        total = len(ids)
+        exact = total <= limit
+        wanted = ids if exact else [ids[(k * total) // limit] for k in range(limit)]
+        calcs = self._calcs(obj)
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id, properties FROM records WHERE object=? AND id IN ({marks}) "
+                                     "ORDER BY id", (obj, *chunk)).fetchall()
+            out.extend({"id": str(i), **with_calculated(json.loads(p), calcs)} for i, p in rows)
+        return RecordSample(out, total, exact)
 
     def add_records(self, obj: str, records: list[dict[str, Any]]) -> list[int]:
         cur = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM records WHERE object=?", (obj,)).fetchone()[0]

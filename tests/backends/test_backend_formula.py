@@ -169,8 +169,9 @@ def test_score_shape() -> None:
     formula, diags = calculation_to_formula(calc, T)
     assert not diags
     assert formula == (
-        "(if coalesce(n1, 2) >= 3 then 15 else 0) + "
-        "(if not (to_lower_case(coalesce(string(s1), '')) = 'alpha') then -30 else 0)"
+        "(if (if is_present(n1) then n1 >= 3 else false) then 15 else 0) + "
+        "(if not ((if is_present(string(s1)) then (string(s1) = 'alpha' or string(s1) = 'ALPHA' "
+        "or string(s1) = 'Alpha') else false)) then -30 else 0)"
     )
     assert calculation_to_formula({"kind": "score", "rules": []}, T) == ("0", [])
 
@@ -181,7 +182,8 @@ def test_first_match_and_bands_shape() -> None:
         "cases": [{"value": "t1", "when": {"property": "n1", "gt": 5}}, {"value": "t2", "when": {"all": []}}],
         "default": None,
     }
-    assert calculation_to_formula(fm, T)[0] == "if coalesce(n1, 5) > 5 then 't1' elseif true then 't2'"
+    assert calculation_to_formula(fm, T)[0] == (
+        "if (if is_present(n1) then n1 > 5 else false) then 't1' elseif true then 't2'")
     assert calculation_to_formula({**fm, "default": "none"}, T)[0].endswith(" else 'none'")
     bands = {
         "kind": "bands",

@@ -72,7 +72,7 @@ def test_saved_plan_applies_when_nothing_moved(example_ws: Path) -> None:
     r = gtm("plan", "--out", "plan.json")
     assert r.exit_code == 0
     saved = json.loads((example_ws / "plan.json").read_text())
-    assert saved["format_version"] == "1.0" and saved["kind"] == "gtm-saved-plan"
+    assert saved["format_version"] == "1.1" and saved["kind"] == "gtm-saved-plan"
     r = gtm("apply", "plan.json")
     assert r.exit_code == 0, r.output
     assert gtm("plan", "--detailed-exitcode").exit_code == 0

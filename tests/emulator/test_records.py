@@ -120,7 +120,8 @@ def test_calculation_properties_are_computed_on_read(client: HubSpot) -> None:
         "contacts",
         {"name": "gtm_lead_score", "label": "Score", "type": "number", "fieldType": "calculation_equation",
          "groupName": "contactinformation",
-         "calculationFormula": "coalesce(gtm_fit, 0) + if hs_analytics_num_page_views >= 3 then 15 else 0"},
+         "calculationFormula": "(if is_present(gtm_fit) then gtm_fit else 0) "
+                               "+ if hs_analytics_num_page_views >= 3 then 15 else 0"},
     )  # fmt: skip
     core.create(
         "contacts",

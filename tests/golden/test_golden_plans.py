@@ -59,7 +59,7 @@ def test_golden_plan(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     js = gtm("plan", "--format", "json")
     assert js.exit_code == 0, js.output
     payload = json.loads(js.stdout)
-    assert payload["format_version"] == "1.0"
+    assert payload["format_version"] == "1.1"
     _check(tree / "expected" / "plan.json", js.stdout)
     # applying converges: a second plan is empty
     r = gtm("apply", "--auto-approve", "--allow-destroy")

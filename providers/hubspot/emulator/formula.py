@@ -35,9 +35,10 @@ read from copies of the page stored in public repositories).  It documents:
 
 *OBSERVED* (third-party notes of real ``PATCH /crm/v3/properties`` calls, found with the
 code search): the API refuses ``if(...)`` function syntax, ``is_known()`` and a trailing
-``endif`` after ``else``; HubSpot's 400 body lists the tokens its parser accepts, among
-them ``coalesce, begins_with, to_lower_case, to_upper_case, abs, xor`` (supported here)
-and many others (not supported here); HubSpot's stock ``hs_task_label`` formula is
+``endif`` after ``else``; HubSpot's 400 body lists further tokens its parser knows
+(``coalesce``, ``to_lower_case``, ``xor``...), which no HubSpot document describes: this
+emulator takes the stricter reading and refuses every undocumented function and ``xor``
+(docs/emulator.md § Formulas); HubSpot's stock ``hs_task_label`` formula is
 ``if is_present(string(name)) then string(name) else string(domain)``; a calculated
 property is blank when a term of a plain sum is blank.
 
@@ -46,15 +47,15 @@ Accepted dialect (exactly)
 Tokens: whitespace; numbers ``\\d+(\\.\\d*)?|\\.\\d+`` (no sign, no exponent); strings
 ``'...'`` / ``"..."`` with **no escape sequences** (use the other quote to embed one);
 identifiers ``[A-Za-z_][A-Za-z0-9_]*``, compared case-insensitively (property names are
-lower-cased); keywords, case-insensitive: ``if then elseif else endif and or xor not
-equals true false``; operators ``+ - * / < > <= >= = != ( ) ,``.  ``==``, ``&&``, ``||``
-and ``!`` are rejected with a hint, as is ``if(c, a, b)``.
+lower-cased); keywords, case-insensitive: ``if then elseif else endif and or not
+equals true false`` (``xor`` is refused with a hint); operators
+``+ - * / < > <= >= = != ( ) ,``.  ``==``, ``&&``, ``||`` and ``!`` are rejected with a
+hint, as is ``if(c, a, b)``.
 
 Grammar, loosest binding first::
 
     formula  := expr EOF
-    expr     := xor ("or" xor)*
-    xor      := and ("xor" and)*
+    expr     := and ("or" and)*
     and      := not ("and" not)*
     not      := "not" not | cmp
     cmp      := sum [("<"|">"|"<="|">="|"="|"equals"|"!=") sum]      (not chainable)
@@ -70,13 +71,12 @@ Grammar, loosest binding first::
               | "if" expr "then" expr ("elseif" expr "then" expr)* ["else" expr | "endif"]
 
 ``FUNC`` is one of ``max min is_present contains concatenate number_to_string
-string_to_number coalesce begins_with to_lower_case to_upper_case abs``.  Branches of an
+string_to_number`` (the documented list; any other name is an unknown function).  Branches of an
 ``if`` extend as far right as possible (``if c then 1 else 2 + 3`` has else-branch
 ``2 + 3``); a nested ``if`` takes the nearest ``else``.
 
-Types (:func:`check_types`): the documented operand rules above; ``coalesce`` needs
-arguments of one type; branches of an ``if`` may differ (the guide's own example mixes
-``true`` and ``''``), giving type ``any``.
+Types (:func:`check_types`): the documented operand rules above; branches of an ``if``
+may differ (the guide's own example mixes ``true`` and ``''``), giving type ``any``.
 
 Evaluation (:func:`evaluate`)
 -----------------------------
@@ -97,15 +97,14 @@ other blank-value rules below are this emulator's choices, picked so that a form
   ``string(x)`` returns the stored string unchanged, whatever the property type.
 * Unevaluable propagates through every operator and function: the result is ``None`` (the
   calculated property is blank) except where caught:
-  ``is_present(e)`` is false; ``coalesce`` skips to the next argument; ``and`` / ``or``
+  ``is_present(e)`` is false; ``and`` / ``or``
   evaluate left to right and stop early (``false and ...`` is false, ``true or ...`` is
   true), so put ``is_present`` guards on the **left**; an ``if`` evaluates only the
   condition(s) it needs and the branch it takes, so a blank term in an untaken branch does
   not matter, but a blank condition makes the result blank, and so does an ``if`` without
   ``else`` when no condition holds.  Division by zero is unevaluable.
-* Strings compare case-sensitively (``'a' = 'A'`` is false); ``contains`` and
-  ``begins_with`` are case-sensitive too; lower-case both sides with ``to_lower_case``
-  for a case-insensitive test.  ``=`` between values of different types is unevaluable.
+* Strings compare case-sensitively (``'a' = 'A'`` is false); ``contains`` is
+  case-sensitive too (no case-folding function is documented).  ``=`` between values of different types is unevaluable.
 * The result is ``None`` (blank), a ``bool``, a ``str``, or a number returned as ``int``
   when integral, else ``float``.  :func:`format_value` renders it as the emulator returns
   record properties: ``"45"``, ``"2.5"``, ``"true"``, the string itself, or ``None``.

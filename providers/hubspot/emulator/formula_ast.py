@@ -76,7 +76,7 @@ class Unary:
 class Binary:
     """An infix operation; ``=`` and ``equals`` are both stored as ``"="``."""
 
-    op: str  # + - * / < > <= >= = != and or xor
+    op: str  # + - * / < > <= >= = != and or
     left: Expr
     right: Expr
     pos: int
@@ -135,11 +135,15 @@ class Signature:
     result: str  # a type name, or "same": the (common) type of the arguments
 
 
-#: Functions in HubSpot's documented list (max, min, is_present, contains,
-#: concatenate, number_to_string, string_to_number) plus a few names that HubSpot's
-#: own parser lists as valid tokens in its 400 bodies (coalesce, begins_with,
-#: to_lower_case, to_upper_case, abs).  ``string``/``bool`` are property syntax and
-#: are handled by the parser, not here.
+#: Functions of HubSpot's documented calculation-property syntax, with their arity and
+#: parameter types (DOC: developer guide "CRM API | Properties", § "Calculation property
+#: syntax": max/min take 2 to 100 numbers, concatenate 2 to 100 strings, contains two
+#: strings, is_present any expression, number_to_string a number, string_to_number a
+#: string).  Anything else is rejected as an unknown function — the stricter reading: a
+#: third-party note quotes HubSpot's parser listing more tokens (coalesce, to_lower_case,
+#: begins_with, abs...), but no HubSpot document describes them, so ``gtm`` never emits them
+#: and this emulator refuses them (docs/emulator.md § Formulas, "unverified").
+#: ``string``/``bool`` are property syntax and are handled by the parser, not here.
 FUNCTIONS: dict[str, Signature] = {
     "max": Signature(2, 100, ("number",), "number"),
     "min": Signature(2, 100, ("number",), "number"),
@@ -148,9 +152,4 @@ FUNCTIONS: dict[str, Signature] = {
     "concatenate": Signature(2, 100, ("string",), "string"),
     "number_to_string": Signature(1, 1, ("number",), "string"),
     "string_to_number": Signature(1, 1, ("string",), "number"),
-    "coalesce": Signature(2, 100, ("same",), "same"),
-    "begins_with": Signature(2, 2, ("string", "string"), "bool"),
-    "to_lower_case": Signature(1, 1, ("string",), "string"),
-    "to_upper_case": Signature(1, 1, ("string",), "string"),
-    "abs": Signature(1, 1, ("number",), "number"),
 }

@@ -2,7 +2,7 @@
 
 :func:`check_types` enforces the operand rules that HubSpot documents (``+`` joins
 two numbers or two strings, ``- * /`` and ``< > <= >=`` take numbers, ``= !=``
-compare like with like, ``and/or/xor/not`` take booleans, each function its own
+compare like with like, ``and/or/not`` take booleans, each function its own
 parameter types).  :func:`evaluate` computes a value for one record; the rules
 for missing values are stated in :mod:`providers.hubspot.emulator.formula`.
 """
@@ -30,7 +30,7 @@ Value = Decimal | str | bool
 _CTX = Context(prec=34)  # the precision of Java's MathContext.DECIMAL128 (HubSpot uses BigDecimal)
 _ARITHMETIC = frozenset("-*/")
 _ORDERING = frozenset({"<", ">", "<=", ">="})
-_LOGIC = frozenset({"and", "or", "xor"})
+_LOGIC = frozenset({"and", "or"})
 
 
 class Unevaluable(Exception):
@@ -236,8 +236,6 @@ class _Evaluator:
                 return left  # short-circuit, left to right
             return _boolean(self.value(expr.right))
         left_value, right_value = self.value(expr.left), self.value(expr.right)
-        if expr.op == "xor":
-            return _boolean(left_value) != _boolean(right_value)
         if expr.op in ("=", "!="):
             if type(left_value) is not type(right_value):
                 raise Unevaluable("type mismatch")
@@ -268,19 +266,10 @@ class _Evaluator:
             except Unevaluable:
                 return False
             return True
-        if name == "coalesce":
-            for arg in expr.args:
-                try:
-                    return self.value(arg)
-                except Unevaluable:
-                    continue
-            raise Unevaluable("coalesce")
         args = [self.value(arg) for arg in expr.args]
         if name in ("max", "min"):
             numbers = [_number(a) for a in args]
             return max(numbers) if name == "max" else min(numbers)
-        if name == "abs":
-            return abs(_number(args[0]))
         if name == "number_to_string":
             return _format_decimal(_number(args[0]))
         if name == "string_to_number":
@@ -288,13 +277,7 @@ class _Evaluator:
         strings = [_string(a) for a in args]
         if name == "contains":
             return strings[1] in strings[0]
-        if name == "begins_with":
-            return strings[0].startswith(strings[1])
-        if name == "concatenate":
-            return "".join(strings)
-        if name == "to_lower_case":
-            return strings[0].lower()
-        return strings[0].upper()  # to_upper_case
+        return "".join(strings)  # concatenate
 
 
 def evaluate_value(expr: Expr, record: Mapping[str, str | None], types: Mapping[str, str]) -> Value | None:

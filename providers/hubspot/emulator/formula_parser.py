@@ -25,8 +25,10 @@ from .formula_ast import (
     Unary,
 )
 
+# DOC (§ "Calculation property syntax"): the documented keywords.  ``xor`` is not among
+# them (only ``and``, ``or``, ``not``), so it is refused with a hint (stricter reading).
 KEYWORDS = frozenset(
-    {"if", "then", "elseif", "else", "endif", "and", "or", "xor", "not", "equals", "true", "false"}
+    {"if", "then", "elseif", "else", "endif", "and", "or", "not", "equals", "true", "false"}
 )
 _COMPARISONS = frozenset({"<", ">", "<=", ">=", "=", "!="})
 _TOKEN_RE = re.compile(
@@ -71,6 +73,8 @@ def tokenize(text: str) -> list[Token]:
         value = match.group()
         if kind == "op" and value in _HINTS:
             raise FormulaSyntaxError(_HINTS[value], pos)
+        if kind == "ident" and value.lower() == "xor":
+            raise FormulaSyntaxError("'xor' is not documented; write (a or b) and not (a and b)", pos)
         if kind == "ident" and value.lower() in KEYWORDS:
             tokens.append(Token("kw", value.lower(), pos, match.end()))
         elif kind != "ws":
@@ -129,7 +133,7 @@ class _Parser:
     def expression(self) -> Expr:
         return self.binary_level(0)
 
-    _LEVELS: tuple[str, ...] = ("or", "xor", "and")
+    _LEVELS: tuple[str, ...] = ("or", "and")
 
     def binary_level(self, level: int) -> Expr:
         if level == len(self._LEVELS):
@@ -225,7 +229,11 @@ class _Parser:
             return PropertyRef(arg.text.lower(), name, token.start)
         signature = FUNCTIONS.get(name)
         if signature is None:
-            raise FormulaSyntaxError(f"unknown function '{token.text}'", token.start)
+            # DOC: only the documented functions exist (formula_ast.FUNCTIONS).
+            raise FormulaSyntaxError(
+                f"unknown function '{token.text}'; documented functions: {', '.join(sorted(FUNCTIONS))}",
+                token.start,
+            )
         args: list[Expr] = []
         if not self.at("op", ")"):
             args.append(self.expression())

@@ -8,8 +8,11 @@ Rules (DOC = HubSpot properties guide / API reference; OBS = third-party observa
   properties per object; at most 5000 options; a calculation property's field type
   cannot be changed afterwards.
 * Calculation properties need a ``calculationFormula`` that parses and type-checks
-  (:mod:`formula`), whose result type fits the property type, that names only live
-  properties of the same object, and that creates no reference cycle.
+  (:mod:`formula`: documented functions only), whose result type fits the property type
+  (DOC: ``calculation_equation`` is a valid fieldType of ``bool``, ``enumeration``,
+  ``string`` and ``number`` only), that names only live properties of the same object,
+  and that creates no reference cycle.  KB (unverified): a calculated ``enumeration``
+  cannot read another calculated property.
 * OBS: ``displayOrder`` -1 (or absent) is placed after the group's last property;
   likewise for options.
 * Emulator choices: names must match ``[a-z][a-z0-9_]*``; the ``groupName`` must exist.
@@ -169,9 +172,19 @@ def check_formula(state: PortalState, object_name: str, name: str, prop_type: st
     for ref in sorted(formula.referenced_properties(expr)):
         if ref == name:
             raise validation(f"Invalid calculationFormula: property '{name}' cannot refer to itself")
-        if state.active_property(object_name, ref) is None:
+        target = state.active_property(object_name, ref)
+        if target is None:
             raise validation(
                 f"Invalid calculationFormula: property '{ref}' does not exist on {object_name}",
+                context={"propertyName": [ref]},
+            )
+        # KB ("Create calculation properties", custom equations with a dropdown-select output):
+        # such a property cannot read another calculated property.  UNVERIFIED through the API;
+        # the stricter reading is enforced (docs/emulator.md § Formulas).
+        if prop_type == "enumeration" and target.get("fieldType") == CALC:
+            raise validation(
+                f"Invalid calculationFormula: a calculated enumeration ('{name}') cannot read the "
+                f"calculated property '{ref}'",
                 context={"propertyName": [ref]},
             )
     _check_cycle(state, object_name, name, expr)
