@@ -3,7 +3,10 @@ latency, beside a naive one-request-per-resource strategy measured in the same r
 
 The generated portal: about 2,000 properties over four object types, 12 deal pipelines,
 60 lists and 40 workflows (built as IR resources, so the provider is measured on its own).
-Prints figures; asserts nothing.
+The request floor of a phase is the same HTTP requests replayed raw (urllib3, no parsing) in
+the same rounds gtm issued them (requests in flight together form a round, replayed 4 at a time):
+latency plus the emulator's own serving time, with gtm's work taken out.  Prints figures; asserts
+nothing.
 
     .venv/bin/python bench/bench_hubspot.py [--properties 2000] [--latency-ms 50]
 """
@@ -12,9 +15,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import urllib3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -68,15 +75,73 @@ def desired_resources(n_props: int) -> list[Resource]:
     return out
 
 
+Sent = tuple[float, float, str, str, Any, dict[str, str]]
+
+
+class Recorder:
+    """Records every request urllib3 sends (start, end, method, url, body, headers) while active."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+        self._lock = threading.Lock()
+        self._orig = urllib3.PoolManager.urlopen
+
+    def __enter__(self) -> Recorder:
+        orig, rec = self._orig, self
+
+        def urlopen(pm: Any, method: str, url: str, *args: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return orig(pm, method, url, *args, **kw)
+            finally:
+                with rec._lock:
+                    rec.sent.append((t0, time.perf_counter(), method, url, kw.get("body"),
+                                     dict(kw.get("headers") or {})))
+
+        urllib3.PoolManager.urlopen = urlopen  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        urllib3.PoolManager.urlopen = self._orig  # type: ignore[method-assign]
+
+
+def rounds(sent: list[Sent]) -> list[list[Sent]]:
+    """Requests grouped by overlap: a round ends when every request in it has answered."""
+    out: list[list[Sent]] = []
+    end = -1.0
+    for s in sorted(sent):
+        if not out or s[0] >= end:
+            out.append([])
+            end = s[1]
+        out[-1].append(s)
+        end = max(end, s[1])
+    return out
+
+
+def floor_seconds(sent: list[Sent]) -> tuple[float, int]:
+    """Wall time of replaying ``sent`` raw, round by round, 4 at a time; and the number of rounds."""
+    pool = urllib3.PoolManager(maxsize=4)
+    total = 0.0
+    grouped = rounds(sent)
+    with ThreadPoolExecutor(max_workers=4) as ex:
+        for group in grouped:
+            t = time.perf_counter()
+            list(ex.map(lambda s: pool.urlopen(s[2], s[3], body=s[4], headers=s[5]).data, group))
+            total += time.perf_counter() - t
+    return total, len(grouped)
+
+
 def run_ours(emu: EmulatorServer, desired: list[Resource]) -> dict[str, Any]:
     prov = HubSpotProvider(TOKEN, emu.base_url, max_concurrency=4)
     out: dict[str, Any] = {}
     emu.reset_stats()
     t = time.perf_counter()
-    live = prov.read()
+    with Recorder() as rec:
+        live = prov.read()
     real, _ = prov.realize(desired)
     changes = diff_resources(real, live.resources, lambda r: owned(r))
     out["plan_fresh"] = (emu.stats()["total"], time.perf_counter() - t, len(changes))
+    out["floor_fresh"] = floor_seconds(rec.sent)
     emu.reset_stats()
     t = time.perf_counter()
     failures: list[str] = []
@@ -85,10 +150,12 @@ def run_ours(emu: EmulatorServer, desired: list[Resource]) -> dict[str, Any]:
     out["apply"] = (emu.stats()["total"], time.perf_counter() - t, len(failures))
     emu.reset_stats()
     t = time.perf_counter()
-    live = prov.read()
+    with Recorder() as rec:
+        live = prov.read()
     real, _ = prov.realize(desired)
     again = diff_resources(real, live.resources, lambda r: owned(r))
     out["plan_steady"] = (emu.stats()["total"], time.perf_counter() - t, len(again))
+    out["floor_steady"] = floor_seconds(rec.sent)
     out["failures"] = failures[:3]
     return out
 
@@ -171,6 +238,11 @@ def main() -> None:
     for phase in ("plan_fresh", "apply", "plan_steady"):
         g, nv = results["gtm"][phase], results["naive"][phase]
         print(f"{phase:22} {g[0]:8d} {g[1]:7.2f} {nv[0]:10d} {nv[1]:8.2f} {nv[0] / max(g[0], 1):9.1f}x")
+    for phase in ("fresh", "steady"):
+        floor, n_rounds = results["gtm"][f"floor_{phase}"]
+        took = results["gtm"][f"plan_{phase}"][1]
+        print(f"plan_{phase}: {took:.2f} s against a request floor of {floor:.2f} s "
+              f"({n_rounds} rounds, replayed raw) = {took / floor:.2f}x floor")
     other = sum(v for k, v in counts.items() if k != "property")
     print(f"apply target: about {counts['property'] / 100:.0f} (properties/100) + {other} (other resources) = "
           f"{counts['property'] / 100 + other:.0f} requests; gtm made {results['gtm']['apply'][0]}")

@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "GTM218": "portal declares an option twice, or one a fresh portal already has",
     "GTM219": "portal property and options disagree (enumeration without options, options on another type)",
     "GTM220": "invalid mapping in gtm.yaml (an id that is not a HubSpot id, or a reserved name)",
+    "GTM230": "ownership marker (name or label prefix) too short or not distinctive",
     # references and identity
     "GTM301": "unknown persona",
     "GTM302": "unknown ICP",
@@ -86,6 +87,8 @@ CODES: dict[str, str] = {
     "GTM511": "task assignee not mapped to a HubSpot owner in this environment",
     "GTM512": "notification recipient not mapped to a HubSpot user or team in this environment",
     "GTM513": "re-enrolment asked for, but the enrolment has no property filter to re-enrol on",
+    "GTM514": "a mapped id does not exist in the portal",
+    "GTM515": "mapped ids cannot be checked: the token cannot list owners or marketing emails",
     # planning and apply
     "GTM601": "provider error",
     "GTM602": "lifecycle stages are read-only",
@@ -100,6 +103,8 @@ CODES: dict[str, str] = {
     "GTM611": "stage removal needs moved_to",
     "GTM613": "--target matches no resource",
     "GTM614": "cannot write a file",
+    "GTM620": "a live object named like gtm's was not made by gtm (name collision)",
+    "GTM621": "two live objects share one name",
     "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",

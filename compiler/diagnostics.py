@@ -170,6 +170,14 @@ class Diagnostic:
             out["hint"] = self.hint
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Diagnostic:
+        """Read back :meth:`to_dict`."""
+        r = d.get("range")
+        rng = SourceRange(r["file"], r["line"], r["col"], r.get("end_line"), r.get("end_col")) if r else None
+        return cls(d["code"], Severity(d["severity"]), d["summary"], rng, d.get("address"),
+                   tuple(d.get("notes") or ()), d.get("hint"))
+
     def sort_key(self) -> tuple[str, int, int, str]:
         if self.range is None:
             return ("", 0, 0, self.code)

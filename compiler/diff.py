@@ -16,6 +16,9 @@ from compiler.plan import AttrChange, Change
 IMMUTABLE: dict[str, tuple[str, ...]] = {
     "list": ("object", "processing"),
     "workflow": ("object",),
+    # a property's value type cannot change in place once records hold values (HubSpot refuses it,
+    # and values of the old type would be lost): archive and create again, behind --allow-destroy
+    "property": ("type",),
 }
 
 # lists of mappings compared by a key rather than by position (so inserting a stage shows as one
@@ -86,8 +89,15 @@ def attribute_changes(before: dict[str, Any], after: dict[str, Any], rtype: str)
             b = _restore(level.t1) if not _is_missing(level.t1) else None
             a = _restore(level.t2) if not _is_missing(level.t2) else None
             top = re.split(r"[.\[]", p, maxsplit=1)[0]
-            changes[p] = AttrChange(p, b, a, forces_replace=top in immutable)
+            changes[p] = AttrChange(p, b, a, forces_replace=top in immutable or _calc_switch(rtype, top, b, a))
     return [changes[k] for k in sorted(changes, key=_sort_key)]
+
+
+def _calc_switch(rtype: str, top: str, before: Any, after: Any) -> bool:
+    """A property becoming, or ceasing to be, a calculation cannot be done in place."""
+    if rtype != "property" or top != "field_type":
+        return False
+    return str(before).startswith("calculation") != str(after).startswith("calculation")
 
 
 def _sort_key(p: str) -> list[Any]:

@@ -46,6 +46,9 @@ class Resource:
     origin: str | None = field(default=None, compare=False)  # business object, e.g. "LeadScoring"
     readonly: bool = field(default=False, compare=False)
     live_id: str | None = field(default=None, compare=False)  # provider id (list id, flow id), live only
+    # live only: does the object carry gtm's stored marker (a flow's customProperties.gtm_spec)?
+    # None where the provider keeps no marker (ownership then follows the name)
+    marker: bool | None = field(default=None, compare=False)
 
     @property
     def address(self) -> str:
@@ -79,6 +82,8 @@ def owned(r: Resource, prefix: str = "gtm", label_prefix: str = "GTM · ", adopt
     """Does gtm manage this live resource?  Marker in the name/label, or adopted by a spec."""
     if r.address in adopted:
         return True
+    if r.marker is False:  # named like gtm's, but gtm never wrote it: someone else's object
+        return False
     if r.type == "property_group":
         return r.name == prefix or r.name.startswith(prefix + "_")
     if r.type == "property":

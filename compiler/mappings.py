@@ -83,6 +83,39 @@ def resolver(mappings: Mappings) -> Resolver:
     return resolve
 
 
+def used_ids(refs: list[PortalRef], mappings: Mappings) -> dict[tuple[str, str], str]:
+    """``{(mapping section, name): id}`` for every mapped name the specs use."""
+    out: dict[tuple[str, str], str] = {}
+    for ref in refs:
+        found = resolver(mappings)(ref.kind, ref.key)
+        if found is None:
+            continue
+        if ref.kind == "recipient":
+            kind, _, rid = found.partition(":")
+            out[("users" if kind == "user" else "teams", ref.key)] = rid
+        else:
+            out[(KINDS[ref.kind][1], ref.key)] = found
+    return out
+
+
+_WHAT = {"emails": "marketing email", "owners": "owner", "users": "user", "teams": "team"}
+
+
+def missing_id_diagnostics(used: dict[tuple[str, str], str], portal: dict[str, set[str]], env_name: str,
+                           workspace_doc: Document | None) -> list[Diagnostic]:
+    """GTM514 at the ``gtm.yaml`` mapping whose id the portal does not have (sections not read are skipped)."""
+    out: list[Diagnostic] = []
+    for (section, key), pid in sorted(used.items()):
+        have = portal.get(section)
+        if have is None or pid in have:
+            continue
+        rng = workspace_doc.at(("environments", env_name, "mappings", section, key)) if workspace_doc else None
+        out.append(error("GTM514", f'{_WHAT[section]} {pid} (mapped from "{key}") does not exist in environment '
+                                   f'"{env_name}"', rng,
+                         hint=f"use the id of an existing {_WHAT[section]} of this portal"))
+    return out
+
+
 def unmapped_summary(kind: str, key: str, env_name: str) -> str:
     """The one summary used for an unmapped name (the backend and the planner dedupe on it)."""
     what = {"email": "email", "assignee": "task assignee", "recipient": "notification recipient"}[kind]
@@ -93,12 +126,18 @@ def unmapped_summary(kind: str, key: str, env_name: str) -> str:
 
 def add_line_hint(kind: str, key: str, env_name: str, mappings: Mappings) -> str:
     """The exact line to add to ``gtm.yaml``."""
+    from compiler.parse import suggest
+
     section = KINDS[kind][1]
     note = ""
+    mapped = getattr(mappings, section)
+    close = suggest(key, sorted(mapped)) if mapped else None
+    if close:
+        note = f' (gtm.yaml maps "{close}": a typo?)'
     if kind == "assignee" and (key in mappings.users or key in mappings.teams):
-        note = " (tasks are assigned to owners: a user or team id does not work here)"
+        note += " (tasks are assigned to owners: a user or team id does not work here)"
     if kind == "recipient" and key in mappings.owners:
-        note = " (notifications go to users or teams: an owner id does not work here; or use teams:)"
+        note += " (notifications go to users or teams: an owner id does not work here; or use teams:)"
     return (f"add under environments.{env_name}.mappings.{section} in gtm.yaml the line "
             f'"{key}: <{KINDS[kind][2]}>"{note}')
 

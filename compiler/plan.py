@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, SourceRange
 from compiler.ir import Resource
 
 FORMAT_VERSION = "1.1"  # 1.1: business impact (``impact.effects`` per change, ``impact`` per plan)
@@ -29,6 +29,16 @@ class AttrChange:
         if self.forces_replace:
             d["forces_replace"] = True
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AttrChange:
+        return cls(d["path"], d.get("before"), d.get("after"), bool(d.get("forces_replace")))
+
+
+def _source(d: dict[str, Any] | None) -> SourceRange | None:
+    if not d:
+        return None
+    return SourceRange(d["file"], d["line"], d["col"], d.get("end_line"), d.get("end_col"))
 
 
 @dataclass
@@ -79,6 +89,14 @@ class Effect:
                 "transitions": [t.to_dict() for t in self.transitions], "workload": self.workload,
                 "estimated": self.estimated}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Effect:
+        return cls(d["target"], d["object"], d["label"], d["kind"], dict(d.get("before") or {}),
+                   dict(d.get("after") or {}),
+                   [Transition(t.get("from"), t.get("to"), t["records"], list(t.get("examples") or []))
+                    for t in d.get("transitions") or []],
+                   d.get("changed", 0), d.get("workload"), bool(d.get("estimated")))
+
 
 @dataclass
 class Impact:
@@ -92,6 +110,13 @@ class Impact:
     def to_dict(self) -> dict[str, Any]:
         return {"records": self.records, "detail": self.detail, "loses_data": self.loses_data,
                 "effects": [e.to_dict() for e in self.effects]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Impact | None:
+        if d is None:
+            return None
+        return cls(d.get("records", 0), d.get("detail", ""), bool(d.get("loses_data")),
+                   [Effect.from_dict(e) for e in d.get("effects") or []])
 
 
 @dataclass
@@ -128,6 +153,15 @@ class ImpactSummary:
         return {"status": self.status, "reason": self.reason, "exact": self.exact, "limit": self.limit,
                 "basis": [b.to_dict() for b in self.basis], "exceeded": self.exceeded}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> ImpactSummary:
+        if not d:
+            return cls()
+        return cls(d.get("status", "skipped"), d.get("reason", ""),
+                   [ImpactBasis(b["object"], b["total"], b["read"], b["exact"], b.get("requests", 0),
+                                b.get("margin_pct")) for b in d.get("basis") or []],
+                   d.get("limit"), list(d.get("exceeded") or []))
+
 
 @dataclass
 class Move:
@@ -140,6 +174,10 @@ class Move:
 
     def to_dict(self) -> dict[str, Any]:
         return {"property": self.property, "from": self.from_value, "to": self.to_value, "records": self.records}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Move:
+        return cls(d["property"], d["from"], d["to"], d["records"])
 
 
 @dataclass
@@ -192,6 +230,19 @@ class Change:
             "moves": [m.to_dict() for m in self.moves],
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Change:
+        """The change a saved or JSON plan describes (what ``gtm show`` renders)."""
+        def res(attrs: dict[str, Any] | None, source: SourceRange | None) -> Resource | None:
+            if attrs is None:
+                return None
+            return Resource(d["type"], d.get("object"), d["name"], attrs, source, origin=d.get("origin"))
+
+        return cls(d["action"], res(d.get("before"), None), res(d.get("after"), _source(d.get("source"))),
+                   [AttrChange.from_dict(a) for a in d.get("attributes") or []], Impact.from_dict(d.get("impact")),
+                   [Move.from_dict(m) for m in d.get("moves") or []], bool(d.get("needs_allow_destroy")),
+                   list(d.get("reasons") or []))
+
 
 @dataclass
 class Plan:
@@ -236,3 +287,11 @@ class Plan:
             "spec_digest": self.spec_digest,
             "live_fingerprints": self.live_fingerprints,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Plan:
+        """Read back :meth:`to_dict` (a saved plan or ``--format json`` output)."""
+        return cls(d["environment"], d["provider"], [Change.from_dict(c) for c in d.get("changes") or []],
+                   [Diagnostic.from_dict(x) for x in d.get("diagnostics") or []],
+                   dict(d.get("live_fingerprints") or {}), d.get("spec_digest", ""), bool(d.get("protected")),
+                   ImpactSummary.from_dict(d.get("impact")))

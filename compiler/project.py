@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from compiler.checks import run_checks
 from compiler.conditions.parse import parse_condition
 from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error
+from compiler.ownership_rules import ownership_problems
 from compiler.parse import parse_document, suggest, validation_diagnostics
 from compiler.portal import all_extras, check_conditions, check_workspace
 from compiler.source import Document, load_file
@@ -72,6 +73,10 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
     problems: list[Diagnostic] = []
+    for fld, why in ownership_problems(ws.ownership):
+        problems.append(error("GTM230", f"ownership.{fld}: {why}", doc.at(("ownership", fld)),
+                              hint='gtm deletes what it owns; pick a marker no one else uses, such as "GTM · "'
+                                   if fld == "label_prefix" else "pick a short word of your own, such as gtm"))
     if ws.default_environment not in ws.environments:
         s = suggest(ws.default_environment, list(ws.environments))
         problems.append(error("GTM202", f'default_environment "{ws.default_environment}" is not defined',

@@ -142,6 +142,9 @@ class Ownership(SpecModel):
 
     prefix: str = Field(default="gtm", pattern=r"^[a-z][a-z0-9]{1,15}$")
     label_prefix: str = "GTM · "
+    adopt: list[str] = Field(default_factory=list, description=(
+        "addresses of live objects named like gtm's but made elsewhere, that gtm may take over "
+        "(e.g. workflow.gtm-mql)"))
 
 
 def _default_environments() -> dict[str, Environment]:

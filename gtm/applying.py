@@ -20,6 +20,7 @@ class ApplyResult:
     ok: bool
     applied: list[Change] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    journal: Journal | None = None  # per change: pending, running, done or failed (with detail)
 
 
 def destroy_gate(plan: Plan, allow_destroy: bool) -> list[Diagnostic]:
@@ -73,9 +74,9 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
             if failed:
                 ch, msg = failed[0]
                 journal.finish("failed", msg)
-                return ApplyResult(False, applied, [_stopped(ch, msg, journal, len(failed))])
+                return ApplyResult(False, applied, [_stopped(ch, msg, journal, len(failed))], journal)
         journal.finish("complete")
-        return ApplyResult(True, applied, [])
+        return ApplyResult(True, applied, [], journal)
     except KeyboardInterrupt:
         journal.finish("interrupted", "interrupted")
         raise

@@ -193,14 +193,23 @@ def _effect(t: Target, before: list[Any], after: list[Any], ids: list[str], scal
     e = Effect(t.address, t.object, t.label, t.kind, estimated=estimated, workload=t.workload)  # type: ignore[arg-type]
     e.changed = n(sum(len(v) for v in moves.values()))
     if t.kind == "score":
+        def num(x: Any) -> float | None:
+            """A live score as a number; a value the portal holds that is not one (say the property
+            was text before) counts as no score rather than stopping the plan."""
+            try:
+                v = float(x)
+            except (TypeError, ValueError):
+                return None
+            return v if math.isfinite(v) else None
+
         def mean(xs: list[Any]) -> float:
-            vals = [float(x) for x in xs if x not in (None, "")]
+            vals = [v for v in (num(x) for x in xs) if v is not None]
             return round(sum(vals) / len(vals), 2) if vals else 0.0
 
         e.before, e.after = {"mean": mean(before)}, {"mean": mean(after)}
         deltas: dict[str, list[str]] = {}
         for (b, a), rids in moves.items():
-            delta = float(a or 0) - float(b or 0)
+            delta = (num(a) or 0.0) - (num(b) or 0.0)
             deltas.setdefault(f"{delta:+g}", []).extend(rids)
         e.transitions = [Transition(None, k, n(len(v)), v[:EXAMPLES])
                          for k, v in sorted(deltas.items(), key=lambda kv: (-len(kv[1]), kv[0]))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 import click
@@ -13,9 +14,24 @@ from gtm.commands import LazyGroup
 CLI_GC_THRESHOLDS = (200_000, 50, 100)
 
 
+def _chdir(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``gtm -C DIR …``: run as if started in DIR (like ``git -C``), before the subcommand parses."""
+    if value is not None and not ctx.resilient_parsing:
+        try:
+            os.chdir(value)
+        except OSError as e:
+            raise click.BadParameter(f"cannot change to {value}: {e.strerror or e}") from None
+    return value
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="gtm")
-def cli() -> None:
+@click.option("-C", "chdir", metavar="DIR", default=None, is_eager=True, expose_value=False, callback=_chdir,
+              help="Run as if gtm was started in DIR (the workspace is found upward from there).")
+@click.option("--no-color", is_flag=True, default=False,
+              help="No colour in output (also when NO_COLOR is set or output is not a terminal).")
+@click.pass_context
+def cli(ctx: click.Context, no_color: bool) -> None:
     """Declarative GTM configuration: validate specs, plan against the CRM, apply safely.
 
     \b
@@ -24,7 +40,10 @@ def cli() -> None:
       gtm plan                show what would change (local provider by default)
       gtm apply               apply after review (asks, or --auto-approve)
       gtm gate --phase 2      run the phase quality gates
+      gtm show plan.json      render a saved plan again (text, markdown or json)
     """
+    if no_color:
+        ctx.meta["gtm.no_color"] = True
 
 
 def main() -> None:
@@ -35,7 +54,21 @@ def main() -> None:
     gc.set_threshold(*CLI_GC_THRESHOLDS)
     gc.freeze()
     try:
-        cli.main(standalone_mode=True)
+        rv = cli.main(standalone_mode=False)
+    except click.exceptions.Abort as e:
+        if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
+            _interrupted()
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: exit 130 like a shell; an apply under way has already written "interrupted" to its journal."""
+    click.echo("\ninterrupted", err=True)
+    sys.exit(130)

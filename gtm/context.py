@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from compiler.diagnostics import Diagnostic, SourceCache, github_annotation, render_text, to_json
-from compiler.project import Project, load_project
+from compiler.project import WORKSPACE_FILE, Project, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,14 +20,32 @@ def workspace_options(f: F) -> F:
     f = click.option("--specs", "specs_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Spec directory (default: `specs:` in gtm.yaml, else ./specs).")(f)
     f = click.option("-C", "--chdir", "root", type=click.Path(file_okay=False, path_type=Path),
-                     default=Path("."), show_default=True, help="Workspace root holding gtm.yaml.")(f)
+                     default=Path("."), show_default=True,
+                     help="Start here; the workspace is the nearest directory upward holding gtm.yaml.")(f)
     return f
 
 
+def find_workspace(start: Path) -> Path | None:
+    """The nearest directory from ``start`` upward that holds ``gtm.yaml`` (as git finds ``.git``).
+
+    A directory with a ``specs/`` tree but no ``gtm.yaml`` ends the search (None): it is a
+    workspace missing its file, and reporting that beats planning an enclosing one.
+    """
+    here = start.resolve()
+    for d in (here, *here.parents):
+        if (d / WORKSPACE_FILE).is_file():
+            return d
+        if (d / "specs").is_dir():
+            return None
+    return None
+
+
 def open_project(root: Path, specs_dir: Path | None) -> Project:
-    root = root.resolve()
+    """Load the workspace that holds ``root`` (found upward); ``root`` itself when there is none."""
+    start = root.resolve()
+    found = find_workspace(start)
     sd = specs_dir.resolve() if specs_dir is not None else None
-    return load_project(root, sd)
+    return load_project(found or start, sd)
 
 
 def print_diagnostics(diags: Iterable[Diagnostic], fmt: str = "text", root: Path | None = None,

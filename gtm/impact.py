@@ -21,6 +21,13 @@ def _option_values(attrs: dict[str, Any] | None) -> set[str]:
     return {str(o["value"]) for o in opts if isinstance(o, dict)}
 
 
+def _type_shift(ch: Change) -> str:
+    b = ch.before.attributes if ch.before else {}
+    a = ch.after.attributes if ch.after else {}
+    shifts = [f"{k} {b.get(k)} → {a.get(k)}" for k in ("type", "field_type") if b.get(k) != a.get(k)]
+    return "; ".join(shifts) or "an attribute that cannot change in place changes"
+
+
 def analyse(changes: list[Change], provider: Provider, live: LiveState, protected: bool,
             stage_moves: dict[str, list[dict[str, str]]]) -> list[Diagnostic]:
     """Fill ``impact``, ``moves`` and ``needs_allow_destroy`` on each change; return blocking errors."""
@@ -32,7 +39,12 @@ def analyse(changes: list[Change], provider: Provider, live: LiveState, protecte
         if r.type == "property":
             if ch.action in ("delete", "replace"):
                 n = provider.count_records(obj, r.name)
-                ch.impact = Impact(n, f"{n} {noun} have a value in {r.name}", n > 0)
+                detail = f"{n} {noun} have a value in {r.name}"
+                if ch.action == "replace":
+                    detail = f"{_type_shift(ch)}: the property is archived and created again; " + detail
+                    if n:
+                        detail += " (those values are lost)"
+                ch.impact = Impact(n, detail, n > 0)
             elif ch.action == "update":
                 removed = _option_values(ch.before.attributes if ch.before else None) - \
                     _option_values(ch.after.attributes if ch.after else None)

@@ -45,7 +45,7 @@ class Session:
 
     def is_owned(self, r: Resource) -> bool:
         o = self.ownership
-        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted)
+        return owned(r, o.prefix, o.label_prefix, self.lowered.adopted | frozenset(o.adopt))
 
     def close(self) -> None:
         self.provider.close()
@@ -126,19 +126,55 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
     return diags
 
 
+def name_collisions(s: Session, desired: list[Resource]) -> list[Diagnostic]:
+    """An error for each desired resource whose address a live object holds that gtm did not make:
+    updating it would take over (and possibly switch on) someone else's object."""
+    live_by = s.live.by_address()
+    out: list[Diagnostic] = []
+    for d in desired:
+        cur = live_by.get(d.address)
+        if cur is None or cur.readonly or s.is_owned(cur):
+            continue
+        ident = f" (HubSpot id {cur.live_id})" if cur.live_id else ""
+        out.append(error(
+            "GTM620", f"{d.address} would take over a {cur.type} named {cur.name!r}{ident} that gtm did not make",
+            d.source, address=d.address,
+            notes=(f"the spec wants {d.address}; the CRM already holds {cur.type} {cur.name!r}{ident} without "
+                   "gtm's marker, so gtm refuses to overwrite or delete it",),
+            hint=f"rename it in the CRM (or change the spec's id), or let gtm manage it by adding "
+                 f"`adopt: [{d.address}]` under `ownership:` in gtm.yaml"))
+    return out
+
+
 def _with_mapping_positions(s: Session, realized: list[Diagnostic]) -> list[Diagnostic]:
     """On a HubSpot environment, an unmapped email, assignee or recipient is an error at each use in
     the specs (GTM510-512), replacing the backend's unpositioned report of the same name."""
-    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics
+    from compiler.mappings import KINDS, portal_references, unmapped_diagnostics, used_ids
 
     if isinstance(s.env, LocalEnvironment):
         return realized
-    positioned = unmapped_diagnostics(portal_references(s.project.specs), s.env.mappings, s.env_name,
-                                      s.project.workspace_doc)
+    refs = portal_references(s.project.specs)
+    positioned = unmapped_diagnostics(refs, s.env.mappings, s.env_name, s.project.workspace_doc)
     codes = {c for c, _, _ in KINDS.values()}
     covered = {(d.code, d.summary) for d in positioned}
     kept = [d for d in realized if d.code not in codes or (d.code, d.summary) not in covered]
-    return [*positioned, *kept]
+    return [*positioned, *kept, *_mapped_ids_exist(s, used_ids(refs, s.env.mappings))]
+
+
+def _mapped_ids_exist(s: Session, used: dict[tuple[str, str], str]) -> list[Diagnostic]:
+    """GTM514 for a mapped id the portal lacks; GTM515 when the token cannot list what to check."""
+    from compiler.mappings import missing_id_diagnostics
+    from providers.hubspot.directory import read_directory
+    from providers.hubspot.provider import HubSpotProvider
+
+    if not used or not isinstance(s.provider, HubSpotProvider):
+        return []
+    portal, problems = read_directory(s.provider, {section for section, _ in used})
+    out = missing_id_diagnostics(used, portal, s.env_name, s.project.workspace_doc)
+    for p in problems:
+        out.append(warning("GTM515", f'cannot check the mapped ids of {p} in environment "{s.env_name}"',
+                           hint="grant the private app the scope to read them, or check the ids by hand"))
+    return out
 
 
 def _matches(address: str, targets: tuple[str, ...]) -> bool:
@@ -173,6 +209,7 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     diags.extend(_with_mapping_positions(s, rd))
     s.desired = desired
     diags.extend(_reference_checks(s))
+    diags.extend(name_collisions(s, desired))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     for c in changes:
         if c.action == "delete" and c.before is not None and c.before.origin is None:

@@ -11,6 +11,16 @@ environments:
   local:      {provider: local, path: .gtm/local.db}
   sandbox:    {provider: hubspot, token_env: HUBSPOT_SANDBOX_TOKEN}
   production: {provider: hubspot, token_env: HUBSPOT_TOKEN, protected: true}
+# A HubSpot environment maps the specs' names to its portal's ids before it can plan
+# (docs/mappings.md), for example:
+#  production:
+#    provider: hubspot
+#    token_env: HUBSPOT_TOKEN
+#    protected: true
+#    mappings:
+#      emails: {benchmark: 123, follow-up: 124, checklist: 125}   # marketing email ids
+#      owners: {sales: 456}                                       # SLA task assignees -> owner ids
+#      users:  {owner_manager: 789}                               # notification recipients -> user ids
 default_environment: local
 """,
     ".gitignore": ".gtm/\n",

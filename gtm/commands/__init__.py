@@ -44,6 +44,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",
     ),
+    "show": Entry(
+        "gtm.commands.show", "show",
+        "Render a saved plan (from `gtm plan --out`) as text, markdown, json or github, without re-planning.",
+    ),
     "utm": Entry(
         "gtm.commands.utm", "utm",
         "Check or build links against the UTMConvention.",

@@ -17,7 +17,9 @@ from gtm.journal import Journal
 from gtm.locking import LockError, apply_lock
 from gtm.planning import Session, make_plan_in, open_session
 from gtm.saved_plan import check_saved_plan, read_saved_plan
-from gtm.views.plan_text import render_plan
+from gtm.views.apply_report import Output
+from gtm.views.color import color_for_stdout, no_color_option
+from gtm.views.plan_text import render_plan, render_refused
 from providers.base import ProviderError
 
 
@@ -29,35 +31,41 @@ from providers.base import ProviderError
 @click.option("--allow-destroy", is_flag=True,
               help="Allow deletes and changes that lose record data (required in protected environments).")
 @click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit to these addresses; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON report on stdout of what was done, per change (never asks; needs "
+                   "--auto-approve or a PLAN_FILE).")
+@no_color_option
 def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: str | None, auto_approve: bool,
-          allow_destroy: bool, targets: tuple[str, ...]) -> None:
+          allow_destroy: bool, targets: tuple[str, ...], fmt: str) -> None:
     """Apply the changes: a saved PLAN_FILE exactly, or a fresh plan after confirmation."""
+    out = Output(fmt)
     project = open_project(root, specs_dir)
     if not project.ok:
-        _fail(project.diagnostics.sorted())
+        out.fail(project.diagnostics.sorted())
     saved = None
     if plan_file is not None:
         saved, d = read_saved_plan(plan_file)
         if saved is None:
-            _fail(d)
+            out.fail(d)
         assert saved is not None
         env_name = env_name or saved.get("environment")
     session, sdiags = open_session(project, env_name)
     if session is None:
-        _fail([*project.diagnostics, *sdiags])
+        out.fail([*project.diagnostics, *sdiags])
     assert session is not None
+    out.environment = session.env_name
     try:
         try:
             with apply_lock(session.provider, session.env_name):
-                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy)
+                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, out)
         except LockError as e:
-            _fail([e.diagnostic])
+            out.fail([e.diagnostic])
     finally:
         session.close()
 
 
 def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[Diagnostic],
-                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool) -> None:
+                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool, out: Output) -> None:
     """Plan, show, confirm and apply while holding the lock (so the confirmed plan is what runs)."""
     project = session.project
     prev = Journal.previous(project.root, session.env_name)
@@ -67,33 +75,38 @@ def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[D
     try:
         plan, pdiags = make_plan_in(session, targets)
     except ProviderError as e:
-        _fail([error(e.code, e.message)])
+        out.fail([error(e.code, e.message)])
         return
+    out.plan = plan
     errs = [d for d in [*sdiags, *pdiags] if d.is_error]
     if saved is not None and not errs:
         errs = check_saved_plan(saved, plan, session.env_name)
-    print_diagnostics([d for d in [*project.diagnostics, *sdiags, *pdiags] if not d.is_error], "text")
-    if errs:
-        _fail(errs)
-    click.echo(render_plan(plan), nl=False)
+    warnings = [d for d in [*project.diagnostics, *sdiags, *pdiags] if not d.is_error]
+    out.warnings = warnings
+    if out.json:
+        if errs:
+            out.fail(errs)
+    else:
+        if errs:
+            click.echo(render_refused(plan, len(errs)), nl=False)
+            out.fail([*warnings, *errs])
+        click.echo(render_plan(plan, color_for_stdout()), nl=False)
+        print_diagnostics(warnings, "text")
     if not plan.has_changes:
-        sys.exit(exitcodes.OK)
+        out.done("no-changes")
     if saved is None and not auto_approve:
-        if not sys.stdin.isatty():
-            _fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
-                         hint="review the plan and pass --auto-approve, or apply a saved plan file")])
+        if out.json or not sys.stdin.isatty():
+            out.fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
+                            hint="review the plan and pass --auto-approve, or apply a saved plan file")])
         if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
             click.echo("Apply cancelled; nothing changed.")
             sys.exit(exitcodes.ERROR)
     result = run_apply(session, plan, allow_destroy)
+    out.result = result
     if not result.ok:
-        _fail(result.diagnostics)
+        out.fail(result.diagnostics)
     c = plan.counts
-    click.echo(f"Apply complete! Resources: {c['add']} added, {c['change']} changed, "
-               f"{c['destroy']} destroyed.")
-    sys.exit(exitcodes.OK)
-
-
-def _fail(diags: list[Diagnostic]) -> None:
-    print_diagnostics(diags, "text")
-    sys.exit(exitcodes.ERROR)
+    if not out.json:
+        click.echo(f"Apply complete! Resources: {c['add']} added, {c['change']} changed, "
+                   f"{c['destroy']} destroyed.")
+    out.done("applied")

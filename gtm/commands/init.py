@@ -21,6 +21,13 @@ def init(directory: Path, name: str | None) -> None:
     except OSError as e:
         click.echo(f"error[GTM614]: cannot create {directory}: {e.strerror or e}", err=True)
         sys.exit(exitcodes.ERROR)
+    from gtm.context import find_workspace
+
+    outer = find_workspace(directory.resolve().parent)
+    if outer is not None and not (directory / "gtm.yaml").exists():
+        click.echo(f"error: {directory} is inside the workspace {outer}; gtm init would nest a second one there. "
+                   "Run gtm commands from anywhere inside it (or use -C DIR).", err=True)
+        sys.exit(exitcodes.ERROR)
     if (directory / "gtm.yaml").exists():
         click.echo(f"error: {directory / 'gtm.yaml'} already exists; nothing written", err=True)
         sys.exit(exitcodes.ERROR)

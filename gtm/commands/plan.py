@@ -13,11 +13,9 @@ from gtm.business_impact import DEFAULT_LIMIT
 from gtm.context import open_project, print_diagnostics, workspace_options
 from gtm.planning import make_plan_in, open_session
 from gtm.saved_plan import write_saved_plan
-from gtm.views.plan_json import render_plan_json
-from gtm.views.plan_text import render_plan
+from gtm.views.color import color_for_stdout, no_color_option
+from gtm.views.output import FORMATS, emit_plan, errors_of, normalized
 from providers.base import ProviderError
-
-FORMATS = ["text", "json", "markdown", "github"]
 
 
 def env_option(f):  # type: ignore[no-untyped-def]
@@ -35,6 +33,7 @@ def impact_options(f):  # type: ignore[no-untyped-def]
 
 
 @click.command()
+@no_color_option
 @workspace_options
 @env_option
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -65,22 +64,8 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
     session.close()
     diags = [*project.diagnostics, *sdiags, *pdiags]
     p.diagnostics = sorted({id(d): d for d in diags}.values(), key=Diagnostic.sort_key)
-    errors = [d for d in p.diagnostics if d.is_error]
-    if fmt == "json":
-        click.echo(render_plan_json(p), nl=False)
-    elif fmt == "markdown":
-        from gtm.views.markdown import render_plan_markdown
-
-        click.echo(render_plan_markdown(p))
-    elif fmt == "github":
-        print_diagnostics(p.diagnostics, "github", stream=sys.stdout)
-        click.echo(p.summary_line())
-    else:
-        print_diagnostics(p.diagnostics, "text")
-        click.echo(render_plan(p), nl=False)
-    if errors:
-        if fmt == "text":
-            click.echo(f"Error: the plan has {len(errors)} error(s); nothing can be applied.", err=True)
+    emit_plan(normalized(p), fmt, color_for_stdout() if fmt == "text" else False)
+    if errors_of(p):
         sys.exit(exitcodes.ERROR)
     if out_file is not None:
         try:
@@ -90,7 +75,8 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
 
             _fail([error("GTM614", f"cannot write the saved plan to {out_file}: {e.strerror or e}")], fmt)
         if fmt == "text":
-            click.echo(f"\nSaved the plan to {out_file}. Apply exactly this plan with: gtm apply {out_file}")
+            click.echo(f"\nSaved the plan to {out_file}. Apply exactly this plan with: gtm apply {out_file}\n"
+                       f"Show it again with: gtm show {out_file}", err=True)
     if detailed_exitcode and p.has_changes:
         sys.exit(exitcodes.CHANGES)
     sys.exit(exitcodes.OK)

@@ -10,20 +10,19 @@ do not fit are left out and a notice says how many and how to see the whole plan
 
 from __future__ import annotations
 
-import json
+import re
 from html import escape
-from typing import Any
 
 from compiler.diagnostics import Diagnostic
 from compiler.gates.report import PHASE_TITLES, CheckResult, GateReport, phase_span
 from compiler.plan import SYMBOLS, Change, Plan
+from gtm.views.plan_lines import Line, change_lines
 
 MARKER = "<!-- gtm-plan -->"
 GITHUB_COMMENT_LIMIT = 65_536
 DEFAULT_LIMIT = 60_000
 MAX_DESTRUCTIVE_LISTED = 20
 MAX_FAILURES_LISTED = 20
-MAX_CELL = 200
 #: business objects in reading order: (Change.origin, heading)
 ORIGINS: tuple[tuple[str, str], ...] = (
     ("Tiers", "Tiers"),
@@ -37,6 +36,7 @@ ORIGINS: tuple[tuple[str, str], ...] = (
     ("unmanaged", "Not from a spec"),
 )
 _ORIGIN_NAMES = dict(ORIGINS)
+_MD_MARK = {"~": "!"}
 _VERBS = {"create": "create", "update": "update in place", "delete": "destroy", "replace": "replace"}
 
 
@@ -47,16 +47,6 @@ def origin_name(origin: str) -> str:
 def _text(s: str) -> str:
     """Escape free text for Markdown: no stray HTML, no accidental table cells."""
     return escape(s, quote=False).replace("|", "\\|")
-
-
-def _cell(v: Any) -> str:
-    """A JSON value as an inline-code table cell, shortened and escaped."""
-    if v is None:
-        return "<i>none</i>"
-    s = json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
-    if len(s) > MAX_CELL:
-        s = s[: MAX_CELL - 1] + "…"
-    return "<code>" + escape(s, quote=False).replace("|", "&#124;").replace("\n", " ") + "</code>"
 
 
 def _records(n: int) -> str:
@@ -195,18 +185,37 @@ def render_change_markdown(c: Change) -> str:
     out.extend(f"- {n}" for n in notes)
     if notes:
         out.append("")
-    if c.action == "create" and c.after is not None:
-        out += ["| Attribute | Value |", "| --- | --- |"]
-        out += [f"| `{_text(k)}` | {_cell(v)} |" for k, v in c.after.attributes.items()]
-    elif c.action == "delete":
-        out.append(f"`{c.address}` is removed.")
-    else:
-        out += ["| Attribute | Before | After |", "| --- | --- | --- |"]
-        for a in c.attrs:
-            flag = " ⚠️ forces replacement" if a.forces_replace else ""
-            out.append(f"| `{_text(a.path)}`{flag} | {_cell(a.before)} | {_cell(a.after)} |")
+    out += diff_block([ln for ln in change_lines(c) if ln.marker != "#" or ln.depth >= 0])
     out += ["", "</details>", ""]
     return "\n".join(out) + "\n"
+
+
+def md_line(ln: Line, parent: str = " ") -> str:
+    """A plan line in a ``diff`` block: its marker in column 0 (``~`` as ``!``, so GitHub colours it)."""
+    mark = parent if ln.echo else ln.marker
+    mark = _MD_MARK.get(mark, mark)
+    pad = "  " * (ln.depth + 1)
+    if mark == "#":
+        return f"#{pad[1:]} {ln.text}" if ln.depth >= 0 else f"# {ln.text}"
+    return f"{mark}{pad[1:] if ln.depth >= 0 else ''} {ln.text}"
+
+
+def diff_block(lines: list[Line]) -> list[str]:
+    """Lines as a fenced ``diff`` block; every line of an added or removed block carries its marker."""
+    body: list[str] = []
+    parent = " "
+    for ln in lines:
+        if not ln.echo:
+            parent = ln.marker
+        if ln.pair is not None:  # before and after on lines of their own, so the difference shows
+            path, before, after = ln.pair
+            body += [md_line(Line("-", ln.depth, f"{path}: {before}")),
+                     md_line(Line("+", ln.depth, f"{path}: {after}"))]
+            continue
+        body.append(md_line(ln, parent))
+    longest = max((len(m) for m in re.findall(r"`+", "\n".join(body))), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}diff", *body, fence]
 
 
 def _grouped_sections(plan: Plan) -> list[str]:
@@ -248,8 +257,12 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     errors = [d for d in plan.diagnostics if d.is_error]
     if errors or warnings:
         head += ["### Diagnostics", "", *_failure_lines(errors + warnings, indent="", show_code=True), ""]
+    if errors:  # nothing of this plan can be applied: the summary above and the errors, no change detail
+        n = len(errors)
+        head += [f"❌ **The plan cannot be applied: {n} error{'s' if n != 1 else ''}** (listed above); "
+                 "fix them and plan again.", ""]
     text = "\n".join(head)
-    if not plan.changes:
+    if not plan.changes or errors:
         return _cap(text, limit, plan)
     sections = _grouped_sections(plan)
     if len(text) + len("\n### Changes\n\n") + sum(len(s) for s in sections) <= limit:

@@ -1,76 +1,49 @@
-"""Terraform-style text rendering of a plan: ``+ ~ - -/+`` and the ``Plan:`` summary line."""
+"""Terraform-style text rendering of a plan: ``+ ~ - -/+``, nested values, the ``Plan:`` line.
+
+Values are laid out by :mod:`gtm.views.values` (never truncated); changes are read as marked
+lines by :mod:`gtm.views.plan_lines`.  ``color=True`` colours the markers with ANSI escapes
+(the caller decides: a terminal, no ``--no-color``, no ``NO_COLOR``).
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from compiler.plan import SYMBOLS, Change, Plan
+from compiler.plan import Change, Plan
 from gtm.views import impact as impact_view
+from gtm.views.color import paint
+from gtm.views.plan_lines import Line, change_lines
 
-MAX_VALUE = 160
-_VERB = {"create": "will be created", "update": "will be updated in place", "delete": "will be destroyed",
-         "replace": "must be replaced"}
-
-
-MAX_CHANGED_VALUE = 2000  # before/after of an update: long enough that the difference shows
+LEGEND = "  + create   ~ update in place   - destroy   -/+ replace"
 
 
-def fmt_value(v: Any, limit: int = MAX_VALUE) -> str:
-    if v is None:
-        return "(none)"
-    s = json.dumps(v, ensure_ascii=False, sort_keys=False, separators=(", ", ": "))
-    if len(s) > limit:
-        s = s[: limit - 1] + "…"
-    return s
+def text_line(ln: Line, color: bool = False) -> str:
+    """A line as the text plan prints it: resource lines at column 2; attribute lines with their
+    marker in the column-6 gutter and their text indented two spaces a level from column 8."""
+    mark = " " if ln.echo else ln.marker
+    if ln.depth < 0:
+        if mark == "#":
+            return "  " + paint("# " + ln.text, "#", color)
+        return "  " + paint(mark, mark, color) + " " + ln.text
+    pad = "  " * ln.depth
+    if mark == "#":
+        return "      " + paint("# " + pad + ln.text, "#", color)
+    return "      " + paint(mark, mark, color) + " " + pad + ln.text
 
 
-def render_change(c: Change) -> list[str]:
-    sym = SYMBOLS[c.action]
-    r = c.resource
-    where = f"  ({r.source})" if r.source else ""
-    lines = [f"  # {c.address} {_VERB[c.action]}{where}"]
-    if c.needs_allow_destroy:
-        lines.append(f"  # ! needs --allow-destroy: {'; '.join(c.reasons)}")
-    if c.impact is not None and (c.impact.records or c.impact.detail):
-        lines.append(f"  # ! impact: {c.impact.detail}")
-    lines.extend(impact_view.change_lines(c.impact.effects if c.impact else []))
-    for m in c.moves:
-        lines.append(f"  # ! moves {m.records} record(s): {m.property} {m.from_value} → {m.to_value}")
-    lines.append(f"  {sym} {c.address}")
-    if c.action == "create":
-        assert c.after is not None
-        for k, v in c.after.attributes.items():
-            lines.append(f"      + {k}: {fmt_value(v)}")
-    elif c.action == "delete":
-        pass
-    else:
-        for a in c.attrs:
-            mark = "~"
-            if a.before is None:
-                mark = "+"
-            elif a.after is None:
-                mark = "-"
-            note = "  # forces replacement" if a.forces_replace else ""
-            if mark == "~":
-                lines.append(f"      ~ {a.path}: {fmt_value(a.before, MAX_CHANGED_VALUE)} → "
-                             f"{fmt_value(a.after, MAX_CHANGED_VALUE)}{note}")
-            elif mark == "+":
-                lines.append(f"      + {a.path}: {fmt_value(a.after)}{note}")
-            else:
-                lines.append(f"      - {a.path}: {fmt_value(a.before)}{note}")
-    lines.append("")
-    return lines
+def render_change(c: Change, color: bool = False) -> list[str]:
+    return [*(text_line(ln, color) for ln in change_lines(c)), ""]
 
 
-def render_plan(plan: Plan) -> str:
-    head = f'gtm plan for environment "{plan.environment}" (provider: {plan.provider})'
+def plan_head(plan: Plan) -> str:
+    return f'gtm plan for environment "{plan.environment}" (provider: {plan.provider})'
+
+
+def render_plan(plan: Plan, color: bool = False) -> str:
+    head = plan_head(plan)
     if not plan.changes:
         return f"{head}\n\nNo changes. The CRM matches the specs.\n"
-    out = [head, "", "gtm will perform these actions:", "",
-           "  + create   ~ update in place   - destroy   -/+ replace", ""]
+    out = [head, "", "gtm will perform these actions:", "", LEGEND, ""]
     for c in plan.changes:
-        out.extend(render_change(c))
+        out.extend(render_change(c, color))
     blocked = plan.needs_allow_destroy
     if blocked:
         out.append(f"! {len(blocked)} change(s) destroy data or run in a protected environment; "
@@ -78,3 +51,12 @@ def render_plan(plan: Plan) -> str:
     out.extend(impact_view.plan_lines(plan))
     out.append(plan.summary_line())
     return "\n".join(out) + "\n"
+
+
+def render_refused(plan: Plan, errors: int) -> str:
+    """What a plan that cannot be applied prints instead of its body: the counts, not the changes."""
+    c = plan.counts
+    return (f"{plan_head(plan)}\n\n"
+            f"The plan cannot be applied: {errors} error{'s' if errors != 1 else ''} (listed below).\n"
+            f"Without them it would make {len(plan.changes)} change(s): {c['add']} to add, "
+            f"{c['change']} to change, {c['destroy']} to destroy.\n")

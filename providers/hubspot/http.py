@@ -244,8 +244,13 @@ def api_request(client: Any, options: dict[str, Any]) -> requests.Response:
 
 
 def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter) -> Any:
-    """An ``api_request`` (requests, no retries of its own) with pacing and safe retries."""
-    idempotent = options.get("method", "GET").upper() != "POST"
+    """An ``api_request`` (requests, no retries of its own) with pacing and safe retries.
+
+    A POST is retried on 5xx only when ``options["read_only"]`` says it only reads (a search or
+    batch read): a create that failed with a 5xx may have happened."""
+    options = dict(options)
+    read_only = bool(options.pop("read_only", False))
+    idempotent = read_only or options.get("method", "GET").upper() != "POST"
 
     @retry(retry=retry_if_exception(_retryable_raw), stop=stop_after_attempt(6),
            wait=wait_exponential_jitter(multiplier=0.2, max=8.0), reraise=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -35,6 +36,7 @@ from providers.hubspot.http import (
     send_raw,
     to_provider_error,
 )
+from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
@@ -71,6 +73,8 @@ class HubSpotProvider:
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
+        self._flow_diagnostics: list[Diagnostic] = []
+        self._planned: list[Resource] = []
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -101,8 +105,11 @@ class HubSpotProvider:
             raise to_provider_error(int(status), getattr(e, "body", None), what, self.redact, self.token_env,
                                     self.env_name) from None
 
-    def _raw(self, what: str, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None) -> Any:
+    def _raw(self, what: str, method: str, path: str, body: Any = None, qs: dict[str, Any] | None = None,
+             read_only: bool = False) -> Any:
         opts: dict[str, Any] = {"method": method, "path": path}
+        if read_only:
+            opts["read_only"] = True  # a POST that only reads may be retried on 5xx
         if body is not None:
             opts["body"] = body
         if qs:
@@ -114,6 +121,18 @@ class HubSpotProvider:
         except Exception as e:
             raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} "
                                             f"({type(e).__name__})"), retryable=True) from None
+
+    def _read_retry(self, read: Callable[[], Any], attempts: int = 5) -> Any:
+        """A read sent as a POST (a search): the client's retry never repeats a POST on 5xx (a create
+        might have happened), but a read may be repeated, with backoff."""
+        for attempt in range(attempts):
+            try:
+                return read()
+            except ProviderError as e:
+                if not e.retryable or attempt == attempts - 1:
+                    raise
+                time.sleep(min(0.2 * 2 ** attempt, 4.0))
+        return None
 
     def _json(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call a generated API method for its raw JSON (no model round trip)."""
@@ -149,6 +168,7 @@ class HubSpotProvider:
         jobs.append(self._read_lists)
         jobs.append(self._read_flows)
         out: list[Resource] = []
+        self._flow_diagnostics = []
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
@@ -159,7 +179,7 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
-        return LiveState(out, [])
+        return LiveState(out, list(self._flow_diagnostics))
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
@@ -178,9 +198,8 @@ class HubSpotProvider:
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
-            page = self._json("search lists", api.do_search,
-                              {"query": self.prefix + "-", "offset": offset, "count": 500,
-                               "processingTypes": ["DYNAMIC"]})
+            body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
+            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -221,9 +240,11 @@ class HubSpotProvider:
         self._flow_ids = {}
         for i in range(0, len(ids), BATCH):
             data = self._raw("read workflows", "POST", "/automation/v4/flows/batch/read",
-                             body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]}) or {}
+                             body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]},
+                             read_only=True) or {}
             for flow in data.get("results") or []:
                 out.append(self._flow_resource(flow))
+        self._flow_diagnostics = same_name_flows(out)
         return out
 
     def _flow_resource(self, flow: dict[str, Any]) -> Resource:
@@ -231,12 +252,14 @@ class HubSpotProvider:
 
         attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]))
+        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                        marker=has_gtm_marker(flow))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
         types = dict(self._types.get(obj, {}))
-        for r in desired:
+        # what the plan creates or replaces wins over what was read (a property whose type changes)
+        for r in [*self._planned, *desired]:
             if r.type == "property" and r.object == obj:
                 types[r.name] = str(r.attributes.get("type"))
 
@@ -318,6 +341,7 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
+        self._planned = list(desired)
         for r in desired:
             attrs = dict(r.attributes)
             obj = str(attrs.get("object") or r.object)
@@ -352,7 +376,8 @@ class HubSpotProvider:
             body["after"] = after
         if properties:
             body["properties"] = properties
-        return self._json(f"search {obj}", self.client.crm.objects.search_api.do_search, obj, body) or {}
+        return self._read_retry(partial(self._json, f"search {obj}", self.client.crm.objects.search_api.do_search,
+                                        obj, body)) or {}
 
     def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
         f: dict[str, Any] = {"propertyName": prop, "operator": "HAS_PROPERTY"}
@@ -370,7 +395,8 @@ class HubSpotProvider:
             "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
             "properties": properties, "limit": limit,
         }
-        return self._json(f"read {obj} records", self.client.crm.objects.search_api.do_search, obj, body) or {}
+        return self._read_retry(partial(self._json, f"read {obj} records",
+                                        self.client.crm.objects.search_api.do_search, obj, body)) or {}
 
     def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
         """Every record (keyset-paged by ``hs_object_id``, 200 a request) when there are at most ``limit``;

@@ -132,8 +132,9 @@ class Writer:
                               for n in pending}}
 
     def _existing_properties(self, obj: str, names: list[str]) -> set[str]:
-        data = self.p._json(f"read {obj} properties", self.crm.properties.batch_api.read, obj,
-                            {"archived": False, "inputs": [{"name": n} for n in names]}) or {}
+        body = {"archived": False, "inputs": [{"name": n} for n in names]}
+        data = self.p._read_retry(partial(self.p._json, f"read {obj} properties", self.crm.properties.batch_api.read,
+                                          obj, body)) or {}
         return {r["name"] for r in data.get("results") or [] if not r.get("archived")}
 
     def _archive_properties(self, obj: str, chunk: list[Change]) -> dict[str, str | None]:

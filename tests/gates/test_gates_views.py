@@ -88,7 +88,10 @@ def test_plan_markdown(golden: Golden, gate_report: GateReport) -> None:
     assert md.index("Quality gates") < md.index("### Changes")
     assert md.count("<details>") == md.count("</details>") == 8
     assert "1,234 records" in md and "`production` (hubspot, protected)" in md
-    assert "<b>" not in md  # labels are escaped
+    prose = "".join(md.split("```")[::2])  # outside the fenced diff blocks
+    assert "<b>" not in prose  # labels are escaped in Markdown prose
+    assert '+  label: "GTM · Lead score | <b>points</b>"' in md  # and shown verbatim inside a diff block
+    assert "-  processing: \"MANUAL\"\n+  processing: \"DYNAMIC\"  # forces replacement" in md
 
 
 def test_plan_markdown_without_changes(golden: Golden) -> None:

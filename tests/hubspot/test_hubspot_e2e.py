@@ -142,8 +142,9 @@ def test_plan_reads_with_few_requests(hs_ws: Path, emulator: EmulatorServer) -> 
     emulator.reset_stats()
     assert gtm("plan", "--detailed-exitcode").exit_code == 0
     total = emulator.stats()["total"]
-    # groups + properties for 4 objects, pipelines, list search + read, flow listing + batch read
-    assert total <= 13, emulator.stats()["by_endpoint"]
+    # groups + properties for 4 objects, pipelines, list search + read, flow listing + batch read,
+    # owners + marketing emails (the mapped ids exist)
+    assert total <= 15, emulator.stats()["by_endpoint"]
 
 
 def test_removing_every_spec_but_the_icp_destroys_cleanly(hs_ws: Path, emulator: EmulatorServer) -> None:
@@ -157,3 +158,16 @@ def test_removing_every_spec_but_the_icp_destroys_cleanly(hs_ws: Path, emulator:
     hs = client(emulator)
     assert not [p.name for p in hs.crm.properties.core_api.get_all("contacts").results if p.name.startswith("gtm_")]
     assert "gtm-new-business" not in {p.id for p in hs.crm.pipelines.pipelines_api.get_all("deals").results}
+
+
+def test_reads_sent_as_post_are_retried_on_5xx(hs_ws: Path, emulator: EmulatorServer) -> None:
+    """A list search and a flow batch read are POSTs that only read: a 5xx on them is retried like a
+    GET's (a create's 5xx is not: the writer reads first)."""
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    for seed in range(2):
+        emulator.configure(error_rate=0.4, seed_random=seed)
+        emulator.reset_stats()
+        r = gtm("plan", "--detailed-exitcode")
+        assert r.exit_code == 0, r.output
+        assert emulator.stats()["injected_errors"] > 0
+    emulator.configure(error_rate=0.0)

@@ -151,7 +151,7 @@ def test_apply_killed_midway_resumes_without_duplicates(tmp_path: Path, emulator
 def test_second_concurrent_apply_is_refused(tmp_path: Path, emulator: EmulatorServer) -> None:
     ws = tmp_path / "ws"
     write_workspace(ws, emulator.base_url)
-    emulator.configure(latency_ms=120)
+    emulator.configure(latency_ms=400)
     first = _spawn_apply(ws)
     try:
         _wait_for_writes(emulator, 2)

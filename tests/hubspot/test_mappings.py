@@ -47,7 +47,7 @@ def test_unmapped_names_are_errors_at_their_use_with_the_line_to_add(
     slas = (REPO / "specs" / "slas.yaml").read_text().splitlines()
     line = next(i for i, t in enumerate(slas, 1) if t.startswith("owner: sdr"))
     assert f"specs/slas.yaml:{line}:8: error[GTM511]" in out
-    assert '"sdr: <owner id>"' in out
+    assert '"sdr: <owner id>" (gtm.yaml maps "sdrx": a typo?)' in out
     assert out.count("error[GTM512]") == 2  # owner_manager in an SLA breach and in an alert
     assert "specs/alerts.yaml:15:" in out and "specs/slas.yaml:8:" in out
     # apply refuses too, and nothing was created
@@ -91,12 +91,37 @@ def test_mapped_ids_reach_the_portal_and_a_changed_mapping_is_an_update(
     assert "7012" in [a["fields"]["content_id"] for a in seq["actions"] if a["actionTypeId"] == "0-4"]
 
 
-def test_an_id_the_portal_lacks_is_refused_by_the_portal(
+def test_an_id_the_portal_lacks_is_gtm514_at_its_mapping(
         tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    _ws(tmp_path, emulator, monkeypatch, EMULATOR_MAPPINGS.replace("sales: 101", "sales: 555")
+        .replace("pilot-offer: 7003", "pilot-offer: 7999"))
+    r = gtm("plan", "--detailed-exitcode")
+    assert r.exit_code == 1, r.output
+    text = Path("gtm.yaml").read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if "sales: 555" in t)
+    col = text[line - 1].index("555") + 1
+    assert f'gtm.yaml:{line}:{col}: error[GTM514]: owner 555 (mapped from "sales") does not exist' in r.output
+    line = next(i for i, t in enumerate(text, 1) if "pilot-offer: 7999" in t)
+    assert f"gtm.yaml:{line}:" in r.output and "marketing email 7999 (mapped from \"pilot-offer\")" in r.output
+    assert gtm("apply", "--auto-approve").exit_code != 0
+    assert _flows(emulator) == {}
+
+
+def test_without_the_scope_to_list_owners_the_check_is_a_warning_and_the_portal_refuses(
+        tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from providers.hubspot.emulator.scopes import required_scopes
+
     _ws(tmp_path, emulator, monkeypatch, EMULATOR_MAPPINGS.replace("sales: 101", "sales: 555"))
+    everything = {s for m in ("GET", "POST", "PUT", "PATCH", "DELETE") for obj in ("contacts", "companies", "deals",
+                  "tickets") for t in ("/crm/v3/properties/x", "/crm/v3/objects/x", "/crm/v3/pipelines/x")
+                  for s in required_scopes(m, t, {"objectType": obj})}
+    emulator.configure(granted_scopes=sorted(everything | {"crm.lists.read", "crm.lists.write", "automation",
+                                                           "content"}))
+    r = gtm("plan", "--detailed-exitcode")
+    assert r.exit_code == 2, r.output
+    assert "warning[GTM515]: cannot check the mapped ids of owners, users and teams" in r.output
     r = gtm("apply", "--auto-approve")
-    assert r.exit_code != 0
-    assert "owner 555 does not exist in this portal" in r.output
+    assert r.exit_code != 0 and "owner 555 does not exist in this portal" in r.output
 
 
 def test_bad_mapping_values_are_gtm220_at_their_position(tmp_path: Path, emulator: EmulatorServer,

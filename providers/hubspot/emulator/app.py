@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import control, flows, groups, lists, pipelines, properties, records, search, stages
+from . import control, directory_api, flows, groups, lists, pipelines, properties, records, search, stages
 from .errors import ApiError, missing_scopes, not_found, unauthenticated
 from .ratelimit import throttled
 from .requestio import respond
@@ -34,6 +34,7 @@ BLUEPRINTS = (
     pipelines.bp,
     lists.bp,
     flows.bp,
+    directory_api.bp,
     search.bp,
     records.bp,
     control.bp,

@@ -43,6 +43,10 @@ def required_scopes(method: str, template: str, args: Mapping[str, str]) -> list
         return ["crm.lists.read" if read else "crm.lists.write"]
     if template.startswith("/automation/v4/flows"):
         return ["automation"]
+    if template.startswith("/crm/v3/owners"):
+        return ["crm.objects.owners.read"]
+    if template.startswith("/marketing/v3/emails"):  # DOC: the Marketing Emails v3 guide's scope list
+        return ["content", "marketing-email", "transactional-email"]
     return []
 
 
