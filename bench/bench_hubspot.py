@@ -52,8 +52,6 @@ def desired_resources(n_props: int) -> list[Resource]:
                 a = prop_attrs(f"GTM · p{i}", "gtm", "number", "number")
             else:
                 a = prop_attrs(f"GTM · p{i}", "gtm", "enumeration", "select", options=["a", "b", "c"])
-            a.pop("calculation")
-            a["formula"] = None
             out.append(Resource("property", obj, f"gtm_p{i}", a))
     for p in range(12):
         stages = [{"id": f"gtm-pipe-{p}-s{k}", "label": f"Stage {k}", "display_order": k,

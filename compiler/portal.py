@@ -179,8 +179,8 @@ def _check_leaf(doc: Document, obj: str, leaf: Leaf, portal: PortalExtras, own_p
         guess = suggest(name, catalog.property_names(obj, portal))
         return [error("GTM307", f'{obj} property "{name}" is not in a fresh HubSpot portal nor declared under '
                                 "`portal:` in gtm.yaml", _leaf_position(doc, leaf, "property"),
-                      notes=(f'did you mean "{guess}"?',) if guess else (),
-                      hint="fix the name, or declare the property under `portal:` if your portal has it")]
+                      notes=("if your portal has it, declare it under `portal:` in gtm.yaml",),
+                      hint=f'did you mean "{guess}"?' if guess else "fix the name")]
     if leaf.op not in VALUE_OPS:
         return []
     allowed = catalog.checked_options(obj, name, portal)
@@ -194,9 +194,7 @@ def _check_leaf(doc: Document, obj: str, leaf: Leaf, portal: PortalExtras, own_p
             continue
         where = _leaf_position(doc, leaf, leaf.op, i) if isinstance(leaf.value, list) else \
             _leaf_position(doc, leaf, leaf.op)
-        out.append(error("GTM412", f'"{text}" is not an option of {obj} property "{name}"', where,
-                         notes=_option_notes(text, allowed),
-                         hint="use the option's internal value, or declare it under `portal:` in gtm.yaml"))
+        out.append(_bad_option(obj, name, text, where, allowed))
     return out
 
 
@@ -208,13 +206,21 @@ def _check_icp(spec: Any, portal: PortalExtras) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for i, v in enumerate(spec.model.firmographics.industries):
         if v not in allowed:
-            out.append(error("GTM412", f'"{v}" is not an option of companies property "industry"',
-                             spec.at("firmographics", "industries", i), notes=_option_notes(v, allowed),
-                             hint="use the option's internal value, or declare it under `portal:` in gtm.yaml"))
+            out.append(_bad_option("companies", "industry", v, spec.at("firmographics", "industries", i), allowed))
     return out
 
 
-def _option_notes(value: str, allowed: frozenset[str]) -> tuple[str, ...]:
+def _bad_option(obj: str, name: str, value: str, where: SourceRange | None,
+                allowed: frozenset[str]) -> Diagnostic:
+    return error("GTM412", f'"{value}" is not an option of {obj} property "{name}"', where,
+                 notes=("use the option's internal value; if your portal has this one, declare it under "
+                        "`portal:` in gtm.yaml",),
+                 hint=option_hint(value, allowed))
+
+
+def option_hint(value: str, allowed: frozenset[str] | set[str]) -> str:
+    """``did you mean "X"? options: …`` — the nearest option (same letters in another case, the
+    closest spelling, or one containing the value), then the first options."""
     ordered = sorted(allowed)
     same_case = [o for o in ordered if o.lower() == value.lower()]
     guess = (same_case[0] if same_case else
@@ -222,7 +228,7 @@ def _option_notes(value: str, allowed: frozenset[str]) -> tuple[str, ...]:
     if guess is None:
         guess = next((o for o in ordered if value.lower() in o.lower()), None)
     shown = ", ".join(ordered[:12]) + (" …" if len(ordered) > 12 else "")
-    return ((f'did you mean "{guess}"?',) if guess else ()) + (f"options: {shown}",)
+    return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
 
 
 def leaf_positions(ss: SpecSet) -> dict[tuple[str, ...], SourceRange]:

@@ -126,6 +126,11 @@ def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Dia
         shown.append(disp)
         res = load_file(f, disp)
         diags.extend(res.diagnostics)
+        if any(d.is_error for d in res.diagnostics):
+            try:
+                ss.reject_text(f.read_text(encoding="utf-8", errors="replace")[:1_000_000])
+            except OSError:
+                ss.unreadable.add("*")
         for doc in res.documents:
             spec, pd = parse_document(doc)
             diags.extend(pd)

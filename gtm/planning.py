@@ -15,7 +15,6 @@ from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, ImpactSummary, Plan
 from compiler.portal import extras as portal_extras
-from compiler.portal import leaf_positions
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
 from gtm.business_impact import DEFAULT_LIMIT, analyse_business
@@ -81,8 +80,7 @@ def _option_hint(value: str, allowed: set[str]) -> str:
 
 
 def _reference_checks(s: Session) -> list[Diagnostic]:
-    """Every property a condition names must exist live or be created by this plan; every value an
-    enumeration is compared with must be one of its options.  Reported at the spec line naming them."""
+    """Every property a condition names must exist live or be created by this plan."""
     props: dict[str, set[str]] = {}
     options: dict[tuple[str, str], set[str]] = {}
     for r in [*s.live.resources, *s.desired]:
@@ -91,10 +89,12 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
             opts = r.attributes.get("options") or []
             if r.attributes.get("type") == "enumeration" and opts and r.name not in DYNAMIC_OPTIONS:
                 options[(r.object, r.name)] = {str(o.get("value")) for o in opts}
-    where = leaf_positions(s.project.specs)
-    diags: list[Diagnostic] = []
-    seen: set[tuple[str, str]] = set()
-    seen_values: set[tuple[str, str, str]] = set()
+    from gtm.leaf_checks import Catalog, leaf_checks
+
+    at_leaves = leaf_checks(s.project.specs, Catalog(s.env_name, props, options, _option_hint))
+    diags: list[Diagnostic] = list(at_leaves.diagnostics)
+    seen: set[tuple[str, str]] = set(at_leaves.properties)
+    seen_values: set[tuple[str, str, str]] = set(at_leaves.values)
     for r in s.lowered.resources:
         obj = r.attributes.get("object") or r.object
         for c in resource_conditions(r):
@@ -103,14 +103,12 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                 if name.startswith("hs_time_in_") or (obj, name) in seen:
                     continue
                 if name not in props.get(str(obj), set()):
+                    if any(o == name for _, o in at_leaves.properties):
+                        continue  # reported at the spec leaf (e.g. an ICP property checked on companies)
                     seen.add((str(obj), name))
-                    guess = suggest(name, sorted(props.get(str(obj), set())))
                     diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
-                                                 f'environment "{s.env_name}"',
-                                       where.get((str(obj), name)) or r.source, address=r.address,
-                                       notes=(f'did you mean "{guess}"?',) if guess else (),
-                                       hint="create it in the CRM first, fix the name, or declare it under "
-                                            "`portal:` in gtm.yaml"))
+                                                 f'environment "{s.env_name}"', r.source, address=r.address,
+                                       hint="create it in the CRM first, or fix the name"))
                     continue
                 allowed = options.get((str(obj), name))
                 if allowed and leaf.op in ("eq", "ne", "in", "not_in"):
@@ -120,9 +118,8 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                             seen_values.add((str(obj), name, str(v)))
                             diags.append(error(
                                 "GTM412", f'"{v}" is not an option of {obj} property "{name}" in '
-                                          f'environment "{s.env_name}"',
-                                where.get((str(obj), name, str(v))) or where.get((str(obj), name)) or r.source,
-                                address=r.address, hint=_option_hint(str(v), allowed)))
+                                          f'environment "{s.env_name}"', r.source, address=r.address,
+                                hint=_option_hint(str(v), allowed)))
     return diags
 
 

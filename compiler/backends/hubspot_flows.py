@@ -82,7 +82,13 @@ from compiler.ir import OBJECT_TYPE_IDS, make_address
 
 Resolver = Callable[[str, str], str | None]
 
-#: neutral action type -> (HubSpot actionTypeId, provenance)
+#: neutral action type -> (HubSpot actionTypeId, provenance).  DOC: HubSpot's v4 "workflow actions
+#: and enrollment types" reference (``0-1`` is DELAY; built-in types have ``actionTypeVersion`` 0) and
+#: the v4 guide's example flow (``0-9`` in-app notification with ``user_ids``).  OBSERVED: flows built
+#: against live portals by third-party tools on GitHub, which name ``0-3`` create task, ``0-4`` send
+#: marketing email (``content_id``), ``0-5`` set property (``property_name`` + ``value``) and ``0-8``
+#: internal email notification (``subject``, ``body``, ``user_ids`` / ``owner_properties``).  The
+#: emulator enforces the same table (providers/hubspot/emulator/flow_rules.py).
 ACTION_TYPES: dict[str, tuple[str, str]] = {
     "delay": ("0-1", "DOC: v4 action reference, '\"0-1\" designates a DELAY action'"),
     "create_task": ("0-3", "OBSERVED: create task, fields task_type/subject/body/associations/"

@@ -10,6 +10,7 @@ from compiler.models.pipeline import Pipeline
 from compiler.models.scoring import LeadScoring
 from compiler.models.sequence import Sequence
 from compiler.models.sla import SLA
+from compiler.models.spectest import Test
 from compiler.models.tiers import Tiers
 from compiler.models.utm import UTMConvention
 
@@ -22,6 +23,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "UTMConvention": UTMConvention,
     "Sequence": Sequence,
     "AlertRule": AlertRule,
+    "Test": Test,
 }
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "LeadScoring",
     "Pipeline",
     "Sequence",
+    "Test",
     "Tiers",
     "UTMConvention",
 ]

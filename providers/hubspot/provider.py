@@ -25,6 +25,7 @@ from compiler.ir import Resource
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
 from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
+from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
     Meter,
@@ -71,6 +72,7 @@ class HubSpotProvider:
                               retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
         self._types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
         self._flow_diagnostics: list[Diagnostic] = []
@@ -191,7 +193,7 @@ class HubSpotProvider:
 
     def _read_props(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
-        return [nz.prop(obj, p) for p in data["results"]]
+        return _read_calculations(obj, [nz.prop(obj, p) for p in data["results"]])
 
     def _read_lists(self) -> list[Resource]:
         api = self.client.crm.lists.lists_api
@@ -285,6 +287,28 @@ class HubSpotProvider:
         return lookup
 
     @staticmethod
+    def _with_source(calc: dict[str, Any], calcs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """A band calculation over a calculated source carries that source's calculation."""
+        source = calcs.get(str(calc.get("source"))) if calc.get("kind") == "bands" else None
+        if source is None or calc.get("source_calculation") is not None:
+            return calc
+        return {**calc, "source_calculation": source}
+
+    def formula_for(self, r: Resource) -> str | None:
+        """The ``calculationFormula`` to send for a calculated property resource."""
+        from compiler.backends.hubspot_formula import calculation_to_formula
+
+        calc = r.attributes.get("calculation")
+        if not calc:
+            return None
+        if r.address in self._formulas:
+            return self._formulas[r.address]
+        obj = str(r.object)
+        formula, _ = calculation_to_formula(calc, self._type_lookup(obj, [r]), self._option_lookup(obj, [r]),
+                                            _sources_of(calc))
+        return formula
+
+    @staticmethod
     def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
         """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
         return {r.name: r.attributes["calculation"] for r in desired
@@ -347,13 +371,16 @@ class HubSpotProvider:
             obj = str(attrs.get("object") or r.object)
             types = self._type_lookup(obj, desired)
             if r.type == "property":
-                calc = attrs.pop("calculation", None)
-                formula = None
+                calc = attrs.get("calculation")
                 if calc:
-                    formula, d = calculation_to_formula(calc, types, self._option_lookup(obj, desired),
-                                                        self._calculations(obj, desired, r.name))
+                    calc = self._with_source(calc, self._calculations(obj, desired, r.name))
+                    options = self._option_lookup(obj, desired)
+                    formula, d = calculation_to_formula(calc, types, options, _sources_of(calc))
                     diags.extend(_at(d, r))
-                attrs["formula"] = formula
+                    if formula is not None:
+                        canon, text = formula_read.canonical(calc, _compiler(types, options))
+                        attrs["calculation"] = canon
+                        self._formulas[r.address] = text or formula
             elif r.type == "list" and attrs.get("filter") is not None:
                 fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types)
                 diags.extend(_at(d, r))
@@ -519,3 +546,47 @@ def _at(diags: list[Diagnostic], r: Resource) -> list[Diagnostic]:
     from dataclasses import replace
 
     return [replace(d, address=d.address or r.address, range=d.range or r.source) for d in diags]
+
+
+def _sources_of(calc: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """The in-place source of a band calculation (see :meth:`HubSpotProvider._with_source`)."""
+    inline = calc.get("source_calculation")
+    return {str(calc.get("source")): inline} if isinstance(inline, dict) else None
+
+
+def _compiler(types: Callable[[str], str | None], options: Callable[[str], tuple[str, ...]]
+              ) -> Callable[[dict[str, Any]], str | None]:
+    from compiler.backends.hubspot_formula import calculation_to_formula
+
+    def compile_one(calc: dict[str, Any]) -> str | None:
+        return calculation_to_formula(calc, types, options, _sources_of(calc))[0]
+
+    return compile_one
+
+
+def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:
+    """Live properties with their formula read back into a calculation (:mod:`formula_read`) and
+    the gtm metadata suffix taken off the description."""
+    from compiler.catalog import property_options, property_type
+
+    types = {r.name: str(r.attributes.get("type")) for r in props}
+    options = {r.name: tuple(str(o["value"]) for o in r.attributes.get("options") or []) for r in props}
+
+    def type_of(name: str) -> str | None:
+        return types.get(name) or property_type(obj, name)
+
+    def options_of(name: str) -> tuple[str, ...]:
+        return options.get(name) or property_options(obj, name)
+
+    compile_one = _compiler(type_of, options_of)
+    out = []
+    for r in props:
+        attrs = dict(r.attributes)
+        formula = attrs.pop("formula", None)
+        calc = None
+        if formula:
+            attrs["description"], meta = formula_read.split_description(str(attrs.get("description") or ""))
+            calc = formula_read.decompile(formula, meta, compile_one) or formula_read.opaque(formula, meta)
+        attrs["calculation"] = calc
+        out.append(r.with_attributes(attrs))
+    return out

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from compiler.plan import Change
 from providers.base import LiveState, ProviderError
+from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 
 if TYPE_CHECKING:
@@ -25,18 +26,21 @@ Report = Callable[[Change, str | None], None]
 CREATE_ATTEMPTS = 3
 
 
-def property_body(name: str, a: dict[str, Any], create: bool) -> dict[str, Any]:
+def property_body(name: str, a: dict[str, Any], create: bool, formula: str | None = None) -> dict[str, Any]:
+    """A PropertyCreate/PropertyUpdate body; a calculated property's description ends with the
+    metadata :mod:`providers.hubspot.formula_read` reads its formula back with."""
     body: dict[str, Any] = {
         "label": a["label"],
-        "description": a.get("description") or "",
+        "description": (a.get("description") or "") + formula_read.meta_suffix(a.get("calculation")),
         "groupName": a["group"],
         "type": a["type"],
         "fieldType": a["field_type"],
         "options": [{"label": o["label"], "value": o["value"], "displayOrder": o["display_order"],
                      "hidden": bool(o.get("hidden", False))} for o in a.get("options") or []],
     }
-    if a.get("formula"):
-        body["calculationFormula"] = a["formula"]
+    formula = formula or a.get("formula")
+    if formula:
+        body["calculationFormula"] = formula
     if create:
         body["name"] = name
     return body
@@ -94,7 +98,8 @@ class Writer:
         results: dict[str, str | None] = {}
         api = self.crm.properties.batch_api
         for attempt in range(CREATE_ATTEMPTS):
-            inputs = [property_body(n, c.resource.attributes, True) for n, c in pending.items()]
+            inputs = [property_body(n, c.resource.attributes, True, self.p.formula_for(c.resource))
+                      for n, c in pending.items()]
             try:
                 data = self.p._json(f"create {obj} properties", api.create, obj, {"inputs": inputs}) or {}
             except ProviderError as e:
@@ -184,7 +189,7 @@ class Writer:
         r = c.resource
         assert c.after is not None
         self.p._json(f"update {r.address}", self.crm.properties.core_api.update, r.object, r.name,
-                     property_body(r.name, c.after.attributes, False))
+                     property_body(r.name, c.after.attributes, False, self.p.formula_for(c.after)))
 
     def _property_create(self, c: Change) -> None:
         r = c.resource
@@ -192,7 +197,7 @@ class Writer:
         self._verified_create(
             f"create {r.address}",
             lambda: self.p._json(f"create {r.address}", api.create, r.object,
-                                 property_body(r.name, r.attributes, True)),
+                                 property_body(r.name, r.attributes, True, self.p.formula_for(r))),
             lambda: bool(self._existing_properties(str(r.object), [r.name])))
 
     def _property_delete(self, c: Change) -> None:

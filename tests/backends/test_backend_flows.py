@@ -397,3 +397,16 @@ def test_example_flows_survive_create_and_read_in_the_emulator() -> None:
             updated = client.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow_id}", "body": put})
             assert updated.status_code == 200, updated.text
             assert flow_to_workflow_attrs(updated.json()) == res.attributes
+
+
+def test_no_property_filter_means_no_reenrolment_triggers() -> None:
+    from compiler.backends.hubspot_flows import reenrollment_triggers
+
+    assoc_only = {"filterBranchType": "OR", "filters": [], "filterBranches": [
+        {"filterBranchType": "ASSOCIATION", "filters": [], "filterBranches": []}]}
+    assert reenrollment_triggers(assoc_only) == []
+    two = {"filterBranchType": "OR", "filters": [], "filterBranches": [
+        {"filterBranchType": "AND", "filterBranches": [], "filters": [
+            {"filterType": "PROPERTY", "property": "a", "operation": {"operationType": "ALL_PROPERTY",
+                                                                      "operator": "IS_KNOWN"}}] * 2}]}
+    assert len(reenrollment_triggers(two)) == 1  # the same filter twice is one trigger

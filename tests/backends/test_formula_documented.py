@@ -110,8 +110,12 @@ def _emitted(resources: list[Resource]) -> list[tuple[str, str]]:
     provider = HubSpotProvider("pat-na1-test", "http://127.0.0.1:9")
     realized, diags = provider.realize(resources)
     assert not [d for d in diags if d.code in ("GTM502", "GTM504")], [d.summary for d in diags]
-    return [(r.address, r.attributes["formula"]) for r in realized
-            if r.type == "property" and r.attributes.get("formula")]
+    out = []
+    for r in realized:
+        text = provider.formula_for(r) if r.type == "property" else None
+        if text:
+            out.append((r.address, text))
+    return out
 
 
 def test_every_emitted_formula_of_every_tree_is_documented_syntax() -> None:

@@ -52,8 +52,6 @@ def test_a_failed_batch_create_surfaces_hubspots_reason_without_retrying() -> No
         prov = HubSpotProvider(TOKEN, emu.base_url)
         live = prov.read()
         attrs = prop_attrs("X", "no_such_group", "string", "text")
-        attrs.pop("calculation")
-        attrs["formula"] = None
         ch = Change("create", None, Resource("property", "contacts", "gtm_x", attrs))
         outcome: list[str | None] = []
         emu.reset_stats()
