@@ -154,37 +154,42 @@ def _leaf_position(doc: Document, leaf: Leaf, *tail: str | int) -> SourceRange |
 
 def check_conditions(ss: SpecSet, portal: PortalExtras, own_prefix: str) -> list[Diagnostic]:
     """GTM307/GTM412 for condition leaves on properties neither a fresh portal, the declared portal
-    nor gtm itself (names with ``own_prefix``) has, and enumeration values that are no option."""
+    nor gtm itself (names with ``own_prefix``: the plan checks gtm creates them) has, and enumeration
+    values that are no option.  What the catalog says of a property is looked up once per run."""
     from compiler.checks.references import condition_object
 
     out: list[Diagnostic] = []
+    memo: dict[tuple[str, str], tuple[bool, frozenset[str] | None]] = {}
     for spec in ss.specs:
         obj = condition_object(spec)
         if obj not in catalog.OBJECTS:
             continue
         for _path, cond in ss.condition_sites(spec):
             for node in walk(cond):
-                if isinstance(node, Leaf):
-                    out.extend(_check_leaf(spec.doc, obj, node, portal, own_prefix))
+                if isinstance(node, Leaf) and not node.property.startswith(own_prefix):
+                    key = (obj, node.property)
+                    facts = memo.get(key)
+                    if facts is None:
+                        known = catalog.known_property(obj, node.property, portal)
+                        facts = memo[key] = (known, catalog.checked_options(obj, node.property, portal)
+                                             if known else None)
+                    if not facts[0] or (facts[1] is not None and node.op in VALUE_OPS):
+                        out.extend(_check_leaf(spec.doc, obj, node, portal, facts[1]))
         if spec.kind == "ICP":
             out.extend(_check_icp(spec, portal))
     return out
 
 
-def _check_leaf(doc: Document, obj: str, leaf: Leaf, portal: PortalExtras, own_prefix: str) -> list[Diagnostic]:
+def _check_leaf(doc: Document, obj: str, leaf: Leaf, portal: PortalExtras,
+                allowed: frozenset[str] | None) -> list[Diagnostic]:
     name = leaf.property
-    if name.startswith(own_prefix):
-        return []  # gtm creates it; the plan checks it exists
     if not catalog.known_property(obj, name, portal):
         guess = suggest(name, catalog.property_names(obj, portal))
         return [error("GTM307", f'{obj} property "{name}" is not in a fresh HubSpot portal nor declared under '
                                 "`portal:` in gtm.yaml", _leaf_position(doc, leaf, "property"),
                       notes=("if your portal has it, declare it under `portal:` in gtm.yaml",),
                       hint=f'did you mean "{guess}"?' if guess else "fix the name")]
-    if leaf.op not in VALUE_OPS:
-        return []
-    allowed = catalog.checked_options(obj, name, portal)
-    if allowed is None:
+    if leaf.op not in VALUE_OPS or allowed is None:
         return []
     values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
     out: list[Diagnostic] = []
