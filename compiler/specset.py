@@ -21,6 +21,7 @@ class SpecSet:
     conditions: dict[CondKey, Condition] = field(default_factory=dict)
     # ids declared by documents that failed their schema: references to them are not reported again
     rejected: dict[str, set[str]] = field(default_factory=dict)
+    prefix: str = "gtm"  # the workspace's ownership prefix (gtm.yaml `ownership.prefix`)
     # kinds (or "*") of files that failed to load: every reference to them is a follow-on error
     unreadable: set[str] = field(default_factory=set)
     _sites: dict[tuple[str, int], list[tuple[Path_, Condition]]] | None = field(default=None, repr=False)

@@ -216,6 +216,12 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
         diags.extend(tdiags)
     protected = bool(getattr(s.env, "protected", False))
     diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
+    if targets:
+        # a targeted apply is for a narrow change: anything it would delete must be asked for explicitly
+        for c in changes:
+            if c.action in ("delete", "replace") and not c.needs_allow_destroy:
+                c.needs_allow_destroy = True
+                c.reasons.append("delete in a --target apply")
     summary = ImpactSummary("skipped", reason="--no-impact" if not impact else "no changes")
     if impact and changes:
         summary, idiags = analyse_business(changes, s.provider, s.lowered.resources, s.live.resources,

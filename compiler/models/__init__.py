@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from compiler.models.alert import AlertRule
 from compiler.models.icp import ICP
 from compiler.models.pipeline import Pipeline
+from compiler.models.properties import Properties
 from compiler.models.scoring import LeadScoring
 from compiler.models.sequence import Sequence
 from compiler.models.sla import SLA
@@ -23,6 +24,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "UTMConvention": UTMConvention,
     "Sequence": Sequence,
     "AlertRule": AlertRule,
+    "Properties": Properties,
     "Test": Test,
 }
 
@@ -33,6 +35,7 @@ __all__ = [
     "AlertRule",
     "LeadScoring",
     "Pipeline",
+    "Properties",
     "Sequence",
     "Test",
     "Tiers",

@@ -104,7 +104,7 @@ def test_schema_exports_every_kind(tmp_path: Path) -> None:
     assert r.exit_code == 0
     names = sorted(p.stem for p in (tmp_path / "s").glob("*.json"))
     assert names == sorted(["ICP", "Tiers", "Pipeline", "LeadScoring", "SLA", "UTMConvention", "Sequence",
-                            "AlertRule", "Test", "Workspace"])
+                            "AlertRule", "Properties", "Test", "Workspace"])
     import jsonschema
 
     s = json.loads((tmp_path / "s" / "Pipeline.json").read_text())
