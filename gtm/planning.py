@@ -100,7 +100,7 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
         for c in resource_conditions(r):
             for leaf in leaves(from_data(c)):
                 name = leaf.property
-                if name.startswith("hs_time_in_") or (obj, name) in seen:
+                if (obj, name) in seen:
                     continue
                 if name not in props.get(str(obj), set()):
                     if any(o == name for _, o in at_leaves.properties):

@@ -36,7 +36,7 @@ def test_show_prints_exactly_what_plan_printed(example_ws: Path, fmt: str) -> No
     assert "gtm_lead_score" in shown.stdout or fmt == "github"
     if fmt == "text":
         assert "Saved the plan to saved.json" in planned.stderr  # the note goes to stderr, not the plan
-        assert "hs_time_in_gtm_new_business_discovery gt 10d" in shown.stdout
+        assert "hs_v2_date_entered_current_stage older_than_days 10" in shown.stdout
 
 
 def test_show_reads_a_json_plan_and_refuses_garbage(example_ws: Path) -> None:
