@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any as AnyT
 
 from compiler.conditions.ast import (
+    DATE_OPS,
     OPS,
     All,
     Any,
@@ -24,6 +26,7 @@ CONNECTIVES = ("all", "any", "not")
 SUGAR = ("icp", "persona", "tier", "stage_days_over_max")
 _SCALARS = (str, int, float, bool)
 MAX_CONDITION_DEPTH = 32
+MAX_DAYS = 36_500
 
 
 class _Parser:
@@ -115,6 +118,10 @@ class _Parser:
             return None
         v = data[op]
         rng = self.doc.at(vp)
+        bad = _non_finite(v)
+        if bad is not None:
+            self.fail(vp, f"{op}: {bad} is not a finite number", hint="write a number such as 10 or 2.5")
+            return None
         if op in ("eq", "ne"):
             if not isinstance(v, _SCALARS):
                 self.fail(vp, f"{op} takes a single value (string, number or boolean)")
@@ -132,17 +139,33 @@ class _Parser:
                     or not all(isinstance(x, int | float | str) and not isinstance(x, bool) for x in v)):
                 self.fail(vp, "between takes [low, high]")
                 return None
-            if all(isinstance(x, int | float) for x in v) and v[0] > v[1]:
+            numeric = [isinstance(x, int | float) for x in v]
+            if numeric[0] != numeric[1]:
+                self.fail(vp, f"between: low {v[0]!r} and high {v[1]!r} must both be numbers or both dates")
+                return None
+            if v[0] > v[1]:
                 self.fail(vp, f"between: low {v[0]} is greater than high {v[1]}")
                 return None
         elif op in ("contains", "not_contains"):
             if not isinstance(v, str) or not v:
                 self.fail(vp, f"{op} takes a non-empty string")
                 return None
+        elif op in DATE_OPS:
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_DAYS:
+                self.fail(vp, f"{op} takes a whole number of days (0 to {MAX_DAYS})")
+                return None
         elif op == "known" and not isinstance(v, bool):
             self.fail(vp, "known takes true or false")
             return None
-        return Leaf(prop, op, v, rng)
+        return Leaf(prop, op, v, rng, tuple(path))
+
+
+def _non_finite(v: AnyT) -> str | None:
+    """The text of the first NaN or infinity in ``v`` (``.nan``, ``.inf``, ``1e309``), else None."""
+    for x in v if isinstance(v, list) else [v]:
+        if isinstance(x, float) and not math.isfinite(x):
+            return str(x)
+    return None
 
 
 def parse_condition(data: AnyT, doc: Document, path: Path_) -> tuple[Condition | None, list[Diagnostic]]:

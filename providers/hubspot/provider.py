@@ -46,6 +46,9 @@ OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
 BATCH = 100
 SEARCH_PAGE = 200  # HubSpot's largest search page
+# record properties HubSpot computes itself (a client cannot set them)
+READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
+                                    "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
 Report = Callable[[Change, str | None], None]
 
 
@@ -76,12 +79,12 @@ class HubSpotProvider:
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
         self._types: dict[str, dict[str, str]] = {}
+        self._desired_types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
         self._flow_diagnostics: list[Diagnostic] = []
-        self._planned: list[Resource] = []
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -278,17 +281,30 @@ class HubSpotProvider:
                         marker=has_gtm_marker(flow))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
-    def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
-        types = dict(self._types.get(obj, {}))
-        # what the plan creates or replaces wins over what was read (a property whose type changes)
-        for r in [*self._planned, *desired]:
-            if r.type == "property" and r.object == obj:
-                types[r.name] = str(r.attributes.get("type"))
+    def _note_types(self, desired: list[Resource]) -> None:
+        """Index the types of the properties this plan creates or keeps (built once per realize).
+
+        Lists and flows created in the same apply as the properties they filter on must be
+        sent with the operation type of the property's real type (``ENUMERATION`` for a new
+        enumeration), not a type guessed from the value; the writer reads this index.
+        """
+        index: dict[str, dict[str, str]] = {}
+        for r in desired:
+            if r.type == "property" and r.object and r.attributes.get("type"):
+                index.setdefault(str(r.object), {})[r.name] = str(r.attributes["type"])
+        self._desired_types = index
+
+    def note_created_property(self, obj: str, name: str, prop_type: str) -> None:
+        """Remember the type of a property the writer just created or changed."""
+        self._types.setdefault(obj, {})[name] = prop_type
+
+    def _type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> HubSpot type on ``obj``: this plan's properties first, then the portal's."""
+        desired = self._desired_types.get(obj, {})
+        live = self._types.get(obj, {})
 
         def lookup(name: str) -> str | None:
-            if name.startswith("hs_time_in_"):
-                return "number"
-            return types.get(name)
+            return desired.get(name) or live.get(name)
 
         return lookup
 
@@ -324,7 +340,7 @@ class HubSpotProvider:
         if r.address in self._formulas:
             return self._formulas[r.address]
         obj = str(r.object)
-        formula, _ = calculation_to_formula(calc, self._type_lookup(obj, [r]), self._option_lookup(obj, [r]),
+        formula, _ = calculation_to_formula(calc, self._type_lookup(obj), self._option_lookup(obj, [r]),
                                             _sources_of(calc))
         return formula
 
@@ -385,16 +401,28 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
-        self._planned = list(desired)
+        self._note_types(desired)
+        # per-object indexes, built once: realize stays linear in the number of resources
+        lookups: dict[str, Callable[[str], str | None]] = {}
+        option_lookups: dict[str, Callable[[str], tuple[str, ...]]] = {}
+        calculations: dict[str, dict[str, dict[str, Any]]] = {}
         for r in desired:
             attrs = dict(r.attributes)
             obj = str(attrs.get("object") or r.object)
-            types = self._type_lookup(obj, desired)
+            types = lookups.get(obj)
+            if types is None:
+                types = lookups[obj] = self._type_lookup(obj)
             if r.type == "property":
                 calc = attrs.get("calculation")
                 if calc:
-                    calc = self._with_source(calc, self._calculations(obj, desired, r.name))
-                    options = self._option_lookup(obj, desired)
+                    options = option_lookups.get(obj)
+                    if options is None:
+                        options = option_lookups[obj] = self._option_lookup(obj, desired)
+                    if obj not in calculations:
+                        calculations[obj] = self._calculations(obj, desired, "")
+                    # a property is never its own source: no per-property copy of the index
+                    same = str(calc.get("source")) == r.name
+                    calc = self._with_source(calc, {} if same else calculations[obj])
                     formula, d = calculation_to_formula(calc, types, options, _sources_of(calc))
                     diags.extend(_at(d, r))
                     if formula is not None:
@@ -454,7 +482,8 @@ class HubSpotProvider:
         def rows(page: dict[str, Any]) -> list[dict[str, Any]]:
             return [{**(r.get("properties") or {}), "id": str(r["id"])} for r in page.get("results") or []]
 
-        first = self._page_by_id(obj, props, 0, SEARCH_PAGE, inclusive=False)
+        page_size = min(SEARCH_PAGE, limit)
+        first = self._page_by_id(obj, props, 0, page_size, inclusive=False)
         total = int(first.get("total") or 0)
         out = rows(first)
         if total <= limit:
@@ -469,18 +498,38 @@ class HubSpotProvider:
                            "properties": ["hs_object_id"], "limit": 1}) or {}
         lo = int(out[0]["id"]) if out else 0
         hi = int((last.get("results") or [{"id": lo}])[0]["id"])
-        slices = max(1, -(-limit // SEARCH_PAGE))
+        slices = max(1, -(-limit // page_size))
         seen = {r["id"] for r in out}
         step = max(1, (hi - lo) // slices)
         for k in range(1, slices):
             if len(out) >= limit:
                 break
-            for r in rows(self._page_by_id(obj, props, lo + k * step, min(SEARCH_PAGE, limit - len(out)),
+            for r in rows(self._page_by_id(obj, props, lo + k * step, min(page_size, limit - len(out)),
                                            inclusive=True)):
                 if r["id"] not in seen:
                     seen.add(r["id"])
                     out.append(r)
         return RecordSample(out, total, False, self.meter.requests - before)
+
+    def write_sample_records(self, obj: str, records: list[dict[str, Any]], live: LiveState) -> int:
+        """Create ``records`` (batches of 100), keeping only properties the portal has and lets a client set."""
+        props = {r.name: r.attributes for r in live.resources if r.type == "property" and r.object == obj
+                 and not r.attributes.get("calculation") and not r.attributes.get("formula")
+                 and r.name not in READ_ONLY_RECORD_PROPS}
+
+        def allowed(name: str, value: Any) -> bool:
+            attrs = props.get(name)
+            if attrs is None or value in (None, ""):
+                return False
+            if attrs.get("type") == "enumeration" and attrs.get("field_type") not in ("booleancheckbox",):
+                return str(value) in {str(o.get("value")) for o in attrs.get("options") or []}
+            return True
+
+        api = self.client.crm.objects.batch_api
+        for i in range(0, len(records), BATCH):
+            inputs = [{"properties": {k: v for k, v in r.items() if allowed(k, v)}} for r in records[i:i + BATCH]]
+            self._json(f"create sample {obj}", api.create, obj, {"inputs": inputs})
+        return len(records)
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         ids: list[str] = []
