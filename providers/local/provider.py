@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from compiler import catalog
 from compiler.calculations import with_calculated
+from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
@@ -65,8 +67,9 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS) -> None:
         self.path = path
+        self.portal = portal
         try:
             self.conn = store.connect(path)
         except (sqlite3.Error, OSError, ValueError) as e:  # ValueError: text columns that are not UTF-8
@@ -78,7 +81,7 @@ class LocalProvider:
         rows = self.conn.execute(
             "SELECT type, object, name, attributes, hubspot_defined FROM resources ORDER BY address").fetchall()
         out = [Resource(t, o, n, json.loads(a), readonly=bool(h)) for t, o, n, a, h in rows]
-        return LiveState(out, [])
+        return LiveState(_with_portal(_with_pipeline_options(out), self.portal), [])
 
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
         return desired, []
@@ -226,3 +229,58 @@ class LocalProvider:
 
     def close(self) -> None:
         self.conn.close()
+
+
+# enumerations whose options are the pipelines / stages that exist, as in HubSpot
+PIPELINE_OPTIONS: dict[tuple[str, str], str] = {
+    ("deals", "pipeline"): "pipelines", ("deals", "dealstage"): "stages",
+    ("tickets", "hs_pipeline"): "pipelines", ("tickets", "hs_pipeline_stage"): "stages",
+}
+
+
+def _options(values: list[str]) -> list[dict[str, Any]]:
+    return [{"value": v, "label": v, "display_order": i, "hidden": False} for i, v in enumerate(values)]
+
+
+def _with_pipeline_options(resources: list[Resource]) -> list[Resource]:
+    """Serve ``pipeline``/``dealstage`` (and the ticket pair) with the pipelines and stages stored."""
+    pipes: dict[str, list[Resource]] = {}
+    for r in resources:
+        if r.type == "pipeline" and r.object:
+            pipes.setdefault(r.object, []).append(r)
+    out = []
+    for r in resources:
+        source = PIPELINE_OPTIONS.get((r.object or "", r.name)) if r.type == "property" else None
+        if source is not None:
+            ps = sorted(pipes.get(r.object or "", []), key=lambda p: (p.attributes.get("display_order", 0), p.name))
+            values = ([p.name for p in ps] if source == "pipelines" else
+                      [str(st["id"]) for p in ps for st in p.attributes.get("stages", [])])
+            r = r.with_attributes({**r.attributes, "options": _options(values)})
+        out.append(r)
+    return out
+
+
+def _with_portal(resources: list[Resource], portal: PortalExtras) -> list[Resource]:
+    """What the workspace declares its portal has (``portal:``): extra properties and options."""
+    if portal.empty:
+        return resources
+    out = []
+    for r in resources:
+        more = portal.options.get(r.object or "", {}).get(r.name) if r.type == "property" else None
+        if more:
+            have = [o.get("value") for o in r.attributes.get("options") or []]
+            values = [*have, *(v for v in more if v not in have)]
+            r = r.with_attributes({**r.attributes, "options": _options([str(v) for v in values])})
+        out.append(r)
+    present = {(r.object, r.name) for r in out if r.type == "property"}
+    for obj, props in portal.properties.items():
+        groups = catalog.groups(obj)
+        for name, p in props.items():
+            if (obj, name) in present:
+                continue
+            values = list(p.options) + [v for v in portal.options.get(obj, {}).get(name, ()) if v not in p.options]
+            attrs = {"label": p.label or name, "type": p.type, "field_type": p.field_type,
+                     "group": groups[0][0] if groups else "", "description": "", "options": _options(values),
+                     "calculation": None}
+            out.append(Resource("property", obj, name, attrs, readonly=True))
+    return out
