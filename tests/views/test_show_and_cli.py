@@ -36,7 +36,7 @@ def test_show_prints_exactly_what_plan_printed(example_ws: Path, fmt: str) -> No
     assert "gtm_lead_score" in shown.stdout or fmt == "github"
     if fmt == "text":
         assert "Saved the plan to saved.json" in planned.stderr  # the note goes to stderr, not the plan
-        assert "hs_time_in_gtm_new_business_discovery gt 10d" in shown.stdout
+        assert "hs_v2_date_entered_current_stage older_than_days 10" in shown.stdout
 
 
 def test_show_reads_a_json_plan_and_refuses_garbage(example_ws: Path) -> None:
@@ -73,7 +73,8 @@ def test_init_refuses_to_nest_a_workspace(example_ws: Path) -> None:
 
 def test_errors_come_last_and_no_plan_body(example_ws: Path) -> None:
     p = example_ws / "specs" / "alerts.yaml"
-    p.write_text(p.read_text().replace("num_associated_contacts", "num_asociated_contacts"))
+    # a gtm-prefixed name passes the offline checks; only the plan knows gtm does not create it
+    p.write_text(p.read_text().replace("num_associated_contacts", "gtm_num_asociated_contacts"))
     r = gtm("plan")
     assert r.exit_code == 1
     assert "will be created" not in r.stdout
