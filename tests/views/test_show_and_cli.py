@@ -73,7 +73,8 @@ def test_init_refuses_to_nest_a_workspace(example_ws: Path) -> None:
 
 def test_errors_come_last_and_no_plan_body(example_ws: Path) -> None:
     p = example_ws / "specs" / "alerts.yaml"
-    p.write_text(p.read_text().replace("num_associated_contacts", "num_asociated_contacts"))
+    # a gtm-prefixed name passes the offline checks; only the plan knows gtm does not create it
+    p.write_text(p.read_text().replace("num_associated_contacts", "gtm_num_asociated_contacts"))
     r = gtm("plan")
     assert r.exit_code == 1
     assert "will be created" not in r.stdout
