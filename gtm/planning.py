@@ -14,6 +14,7 @@ from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, ImpactSummary, Plan
+from compiler.portal import extras as portal_extras
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
 from gtm.business_impact import DEFAULT_LIMIT, analyse_business
@@ -57,7 +58,7 @@ def open_session(project: Project, env_name: str | None) -> tuple[Session | None
         else:
             return None, diags
     try:
-        provider = make_provider(env, project.root, name)
+        provider = make_provider(env, project.root, name, portal_extras(project.workspace, env))
     except ProviderError as e:
         return None, [error(e.code, e.message)]
     lowered = lower(project.specs, project.workspace.ownership if project.workspace else None)
@@ -202,7 +203,9 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
-    diags.extend(_with_mapping_positions(s, rd))
+    from gtm.leaf_checks import at_spec_leaves
+
+    diags.extend(_with_mapping_positions(s, at_spec_leaves(rd, s.project.specs)))
     s.desired = desired
     diags.extend(_reference_checks(s))
     diags.extend(name_collisions(s, desired))

@@ -54,6 +54,8 @@ class Leaf:
     op: str
     value: AnyT
     range: SourceRange | None = field(default=None, compare=False)
+    #: where the leaf mapping sits in its document (to point at the property or one value)
+    path: tuple[str | int, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
         return f"{{property: {self.property}, {self.op}: {self.value!r}}}"

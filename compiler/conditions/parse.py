@@ -157,7 +157,7 @@ class _Parser:
         elif op == "known" and not isinstance(v, bool):
             self.fail(vp, "known takes true or false")
             return None
-        return Leaf(prop, op, v, rng)
+        return Leaf(prop, op, v, rng, tuple(path))
 
 
 def _non_finite(v: AnyT) -> str | None:
