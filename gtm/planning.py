@@ -216,7 +216,9 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
-    diags.extend(_with_mapping_positions(s, rd))
+    from gtm.leaf_checks import at_spec_leaves
+
+    diags.extend(_with_mapping_positions(s, at_spec_leaves(rd, s.project.specs)))
     s.desired = desired
     diags.extend(_reference_checks(s))
     diags.extend(_declared_live(s))
