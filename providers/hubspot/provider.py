@@ -1,6 +1,6 @@
 """``HubSpotProvider``: reads and writes HubSpot config through the official ``hubspot-api-client``.
 
-Reads use one list call per object type (properties, groups), one for deal pipelines, a
+Reads use one list call per object type (properties, groups), one each for deal and ticket pipelines, a
 paged search plus one batched read for gtm's lists, and a paged listing plus one batch read
 for gtm's flows.  Writes use batch endpoints where HubSpot has them (property create and
 archive), run independent work concurrently inside the portal's rate limit, and never retry a
@@ -43,7 +43,7 @@ from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
-PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
+PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
 SEARCH_PAGE = 200  # HubSpot's largest search page
 # record properties HubSpot computes itself (a client cannot set them)

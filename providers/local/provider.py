@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -9,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from compiler import catalog
 from compiler.calculations import with_calculated
@@ -21,6 +22,44 @@ from providers.base import LiveState, LockHeld, ProviderError, RecordSample, app
 from providers.local import store
 
 LOCK_NAME = "apply"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guarded(method: F) -> F:
+    """A damaged, locked or read-only database (or a row that is not gtm's JSON) becomes one clear
+    ProviderError (GTM624) with the way out, instead of a traceback."""
+    @functools.wraps(method)
+    def run(self: LocalProvider, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except ProviderError:
+            raise
+        except (sqlite3.Error, ValueError, TypeError, AttributeError, KeyError) as e:
+            raise ProviderError(_damaged(self.path, e), code="GTM624") from None
+    return cast(F, run)
+
+
+def _damaged(path: Path, e: BaseException) -> str:
+    what = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
+    if isinstance(e, OSError):
+        how = "check the environment's `path:` in gtm.yaml and the permissions of its directory"
+    elif isinstance(e, sqlite3.OperationalError) and "locked" in what:
+        how = "another program holds it; wait for it, or close it"
+    elif isinstance(e, sqlite3.OperationalError) and "readonly" in what.replace("-", "").replace(" ", ""):
+        how = "make the file and its directory writable"
+    else:
+        how = ("move the file aside (gtm then creates a fresh one, seeded like a new portal) or restore a copy; "
+               "`gtm unlock` clears only a damaged lock row")
+    return f"cannot open the local database {path}: {what}; {how}"
+
+
+def _holder(text: Any) -> dict[str, Any]:
+    """A lock row's holder; a row that is not a JSON object reads as an unknown holder."""
+    try:
+        h = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return h if isinstance(h, dict) else {}
 
 
 class LocalProvider:
@@ -33,10 +72,11 @@ class LocalProvider:
         self.portal = portal
         try:
             self.conn = store.connect(path)
-        except (sqlite3.Error, OSError) as e:
-            raise ProviderError(f"cannot open the local database {path}: {getattr(e, 'strerror', None) or e}") from None
+        except (sqlite3.Error, OSError, ValueError) as e:  # ValueError: text columns that are not UTF-8
+            raise ProviderError(_damaged(path, e), code="GTM624") from None
 
     # -- reading -----------------------------------------------------------------
+    @_guarded
     def read(self) -> LiveState:
         rows = self.conn.execute(
             "SELECT type, object, name, attributes, hubspot_defined FROM resources ORDER BY address").fetchall()
@@ -57,6 +97,7 @@ class LocalProvider:
                 out.append((name, calc))
         return out
 
+    @_guarded
     def records(self, obj: str) -> list[dict[str, Any]]:
         calcs = self._calcs(obj)
         rows = self.conn.execute("SELECT id, properties FROM records WHERE object=? ORDER BY id", (obj,)).fetchall()
@@ -99,6 +140,7 @@ class LocalProvider:
             raise ProviderError(f"cannot write {obj} records to {self.path}: {e}") from None
         return len(records)
 
+    @_guarded
     def add_records(self, obj: str, records: list[dict[str, Any]]) -> list[int]:
         cur = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM records WHERE object=?", (obj,)).fetchone()[0]
         ids = []
@@ -109,6 +151,7 @@ class LocalProvider:
             ids.append(cur)
         return ids
 
+    @_guarded
     def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
         n = 0
         for r in self.records(obj):
@@ -119,6 +162,7 @@ class LocalProvider:
                 n += 1
         return n
 
+    @_guarded
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         rows = self.conn.execute("SELECT id, properties FROM records WHERE object=?", (obj,)).fetchall()
         moved = 0
@@ -161,24 +205,27 @@ class LocalProvider:
             report(c, None)
 
     # -- locking ------------------------------------------------------------------
+    @_guarded
     def acquire_lock(self, holder: dict[str, Any]) -> None:
         info = {**holder, "host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
         try:
             self.conn.execute("INSERT INTO locks(name, holder) VALUES (?, ?)", (LOCK_NAME, json.dumps(info)))
         except sqlite3.IntegrityError:
             row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-            held = json.loads(row[0]) if row else {}
+            held = _holder(row[0]) if row else {}
             raise LockHeld("another apply holds the lock", held) from None
 
+    @_guarded
     def release_lock(self, holder_id: str) -> None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-        if row and json.loads(row[0]).get("id") == holder_id:
+        if row and _holder(row[0]).get("id") == holder_id:
             self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
 
+    @_guarded
     def break_lock(self) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
         self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
-        return json.loads(row[0]) if row else None
+        return _holder(row[0]) if row else None
 
     def close(self) -> None:
         self.conn.close()

@@ -140,7 +140,9 @@ def test_ctrl_c_during_apply_exits_130_and_the_journal_says_interrupted(tmp_path
     with EmulatorServer(token=TOKEN, seed=True) as emu:
         ws = tmp_path / "ws"
         write_workspace(ws, emu.base_url)
-        emu.configure(latency_ms=80)
+        # slow answers keep the apply in flight for seconds, so the signal lands mid-apply
+        # however slowly a loaded machine runs the test
+        emu.configure(latency_ms=400)
         env = {**os.environ, TOKEN_ENV: TOKEN, "PYTHONPATH": str(REPO)}
         proc = subprocess.Popen([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
                                  "--auto-approve"], cwd=ws, env=env, stdout=subprocess.PIPE,
@@ -150,11 +152,14 @@ def test_ctrl_c_during_apply_exits_130_and_the_journal_says_interrupted(tmp_path
         while not journal.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert journal.exists(), "apply never started"
-        time.sleep(0.3)
+        time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         emu.configure(latency_ms=0)
     assert proc.returncode == 130, out + err
     assert "interrupted" in err and "Traceback" not in err
-    last = json.loads(journal.read_text().splitlines()[-1])
-    assert last["event"] == "finish" and last["status"] == "interrupted"
+    events = [json.loads(line) for line in journal.read_text().splitlines()]
+    finishes = [e for e in events if e["event"] == "finish"]
+    # requests already in flight are not waited for; their marks may follow the finish record
+    assert len(finishes) == 1 and finishes[0]["status"] == "interrupted", finishes
+    assert all(e["event"] == "mark" for e in events[events.index(finishes[0]) + 1:])
