@@ -72,6 +72,8 @@ CODES: dict[str, str] = {
     "GTM308": "unknown pipeline",
     "GTM310": "duplicate id",
     "GTM311": "kind may appear only once per object",
+    "GTM320": "gtm.yaml portal: declares a property the HubSpot portal does not have (warning)",
+    "GTM321": "gtm.yaml portal: declares an option the HubSpot portal does not have (warning)",
     "GTM340": "property declared twice (or one gtm derives from another kind)",
     "GTM341": "unknown property group",
     "GTM342": "property group declared twice",

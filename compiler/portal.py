@@ -258,3 +258,36 @@ def leaf_positions(ss: SpecSet) -> dict[tuple[str, ...], SourceRange]:
                         tail = (node.op, i) if isinstance(node.value, list) else (node.op,)
                         out[vkey] = spec.doc.at((*node.path, *tail))
     return out
+
+
+def check_declared_live(ws: Workspace, doc: Document, env_key: str, live_props: dict[str, dict[str, set[str]]],
+                        env_name: str) -> list[Diagnostic]:
+    """GTM320/GTM321 (warnings, HubSpot environments): what ``portal:`` declares for this environment
+    but the live portal lacks — a property, or a value of an enumeration.  ``live_props`` maps object
+    -> property -> its option values.  Reported at the declaration."""
+    out: list[Diagnostic] = []
+    env = ws.environments.get(env_key)
+    sections: list[tuple[Path_, Portal]] = [(("portal",), ws.portal)]
+    if env is not None:
+        sections.append((("environments", env_key, "portal"), env.portal))
+    for base, portal in sections:
+        for obj in catalog.OBJECTS:
+            po = getattr(portal, obj)
+            live = live_props.get(obj, {})
+            for i, p in enumerate(po.properties):
+                if p.name not in live and catalog.property_def(obj, p.name) is None:
+                    out.append(warning("GTM320", f'gtm.yaml declares {obj} property "{p.name}" but environment '
+                                                 f'"{env_name}" has no such property',
+                                       doc.at((*base, obj, "properties", i, "name")),
+                                       hint="create it in the portal, or drop the declaration"))
+            for name, values in po.options.items():
+                have = live.get(name)
+                if have is None:
+                    continue
+                for j, v in enumerate(values):
+                    if have and v not in have:
+                        out.append(warning("GTM321", f'gtm.yaml declares "{v}" as an option of {obj} "{name}" but '
+                                                     f'environment "{env_name}" does not have it',
+                                           doc.at((*base, obj, "options", name, j)),
+                                           hint="add the option in the portal, or drop it from the declaration"))
+    return out

@@ -14,6 +14,7 @@ from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, ImpactSummary, Plan
+from compiler.portal import check_declared_live
 from compiler.portal import extras as portal_extras
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
@@ -77,6 +78,18 @@ def _option_hint(value: str, allowed: set[str]) -> str:
         guess = next((o for o in sorted(allowed) if value.lower() in o.lower()), None)
     shown = ", ".join(sorted(allowed)[:15]) + (" …" if len(allowed) > 15 else "")
     return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
+
+
+def _declared_live(s: Session) -> list[Diagnostic]:
+    """On a HubSpot environment, what gtm.yaml's ``portal:`` declares but the portal lacks (GTM320/321)."""
+    ws, doc = s.project.workspace, s.project.workspace_doc
+    if ws is None or doc is None or isinstance(s.env, LocalEnvironment):
+        return []
+    live: dict[str, dict[str, set[str]]] = {}
+    for r in s.live.resources:
+        if r.type == "property" and r.object:
+            live.setdefault(r.object, {})[r.name] = {str(o.get("value")) for o in r.attributes.get("options") or []}
+    return check_declared_live(ws, doc, s.env_name, live, s.env_name)
 
 
 def _reference_checks(s: Session) -> list[Diagnostic]:
@@ -208,6 +221,7 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     diags.extend(_with_mapping_positions(s, at_spec_leaves(rd, s.project.specs)))
     s.desired = desired
     diags.extend(_reference_checks(s))
+    diags.extend(_declared_live(s))
     diags.extend(name_collisions(s, desired))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     for c in changes:

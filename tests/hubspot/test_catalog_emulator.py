@@ -4,6 +4,7 @@ properties and values plans, applies and converges against it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -95,3 +96,23 @@ def test_tree_of_real_defaults_converges_on_the_emulator(tmp_path: Path, emulato
     assert applied.exit_code == 0, applied.output
     again = gtm("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+
+
+def test_declarations_the_portal_lacks_are_warnings_at_the_declaration(
+        tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(TREE / "specs", ws / "specs")
+    (ws / "specs" / "tiers.yaml").unlink()  # the tiers name the declared properties; keep the rest
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: catalog-e2e\nenvironments:\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{emulator.base_url}'\n"
+        f"{EMULATOR_MAPPINGS}"
+        "    portal:\n      companies:\n        properties:\n          - {name: fleet_size, type: number}\n"
+        "        options: {type: [CARRIER]}\n"
+        "default_environment: emu\n")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    r = gtm("plan", "--format", "json")
+    found = {(d["code"], d["range"]["line"], d["range"]["col"]) for d in json.loads(r.stdout)["diagnostics"]
+             if d["code"] in ("GTM320", "GTM321")}
+    assert found == {("GTM320", 18, 20), ("GTM321", 19, 26)}
