@@ -259,6 +259,8 @@ class HubSpotProvider:
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
+        from compiler.catalog import property_type
+
         types = dict(self._types.get(obj, {}))
         # what the plan creates or replaces wins over what was read (a property whose type changes)
         for r in [*self._planned, *desired]:
@@ -268,7 +270,8 @@ class HubSpotProvider:
         def lookup(name: str) -> str | None:
             if name.startswith("hs_time_in_"):
                 return "number"
-            return types.get(name)
+            # a fresh portal's own properties when the portal has not been read (offline realize)
+            return types.get(name) or property_type(obj, name)
 
         return lookup
 
