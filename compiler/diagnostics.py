@@ -231,9 +231,12 @@ class SourceCache:
             if self.root is not None and not path.is_absolute():
                 path = self.root / path
             try:
-                text = path.read_bytes().decode("utf-8", errors="replace")
+                from compiler.bounded import TooLarge, read_limited
+                from compiler.source import MAX_FILE_BYTES
+
+                text = read_limited(path, MAX_FILE_BYTES).decode("utf-8", errors="replace")
                 self._lines[file] = text.splitlines()
-            except OSError:
+            except (OSError, TooLarge):
                 self._lines[file] = None
         lines = self._lines[file]
         if lines is None or line < 1 or line > len(lines):

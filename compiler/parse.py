@@ -176,7 +176,9 @@ def parse_document(doc: Document) -> tuple[Spec | None, list[Diagnostic]]:
         return None, [error("GTM011", "document has no kind", doc.at(()),
                             hint="add `kind:` with one of " + ", ".join(KINDS))]
     if not isinstance(kind, str) or kind not in KINDS:
-        s = suggest(str(kind), list(KINDS))
+        from compiler.checks.follow_on import canonical_kind
+
+        s = canonical_kind(str(kind), list(KINDS))
         return None, [error("GTM012", f'unknown kind "{kind}"', doc.at(("kind",)),
                             hint=f'did you mean "{s}"?' if s else "known kinds: " + ", ".join(KINDS))]
     model = KINDS[kind]

@@ -7,6 +7,7 @@ input; everything becomes a diagnostic.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 
 from compiler.checks import run_checks
 from compiler.conditions.parse import parse_condition
-from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error
+from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error, warning
 from compiler.ownership_rules import ownership_problems
 from compiler.parse import parse_document, suggest, validation_diagnostics
 from compiler.source import Document, load_file
@@ -24,6 +25,7 @@ from compiler.workspace import Workspace
 WORKSPACE_FILE = "gtm.yaml"
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_SPEC_FILES = 5000
+ENV_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no \n sneaks past a `$`
 
 
 @dataclass
@@ -72,6 +74,12 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
     problems: list[Diagnostic] = []
+    for env_name in ws.environments:
+        if not ENV_NAME_RE.fullmatch(env_name) or ".." in env_name:
+            problems.append(error(
+                "GTM231", f"environment name {env_name!r} must be letters, digits, '-', '_' or '.' (at most 64)",
+                doc.at(("environments", env_name), key=True),
+                hint="gtm names files after the environment (.gtm/journal/<env>.jsonl); rename it, e.g. sandbox"))
     for fld, why in ownership_problems(ws.ownership):
         problems.append(error("GTM230", f"ownership.{fld}: {why}", doc.at(("ownership", fld)),
                               hint='gtm deletes what it owns; pick a marker no one else uses, such as "GTM · "'
@@ -99,9 +107,47 @@ def _environment_code(d: Diagnostic) -> str:
 
 
 def spec_files(spec_dir: Path) -> list[Path]:
-    files = [p for p in spec_dir.rglob("*") if p.suffix in SPEC_SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(spec_dir).parts)]
-    return sorted(files)[:MAX_SPEC_FILES]
+    """Every spec file under ``spec_dir`` (see :func:`find_spec_files` for what is skipped and why)."""
+    return find_spec_files(spec_dir, spec_dir)[0]
+
+
+def find_spec_files(spec_dir: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Spec files (``.yaml``/``.yml`` in any letter case) under ``spec_dir``, sorted; hidden entries
+    (``.git``) are skipped.  Nothing is dropped without a word: an unreadable directory, an entry
+    that is not a regular file, or more than ``MAX_SPEC_FILES`` files is a diagnostic."""
+    files: list[Path] = []
+    diags: list[Diagnostic] = []
+
+    def unreadable(e: OSError) -> None:
+        where = display_path(Path(e.filename), root) if e.filename else display_path(spec_dir, root)
+        diags.append(error("GTM018", f"cannot read directory {where}: {e.strerror or e}; its specs are not loaded",
+                           SourceRange(where, 1, 1), hint="fix its permissions, or move it out of the spec tree"))
+
+    for dirpath, dirnames, filenames in os.walk(spec_dir, onerror=unreadable, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in filenames:
+            if name.startswith(".") or Path(name).suffix.lower() not in SPEC_SUFFIXES:
+                continue
+            p = base / name
+            if not p.is_file():
+                where = display_path(p, root)
+                diags.append(warning("GTM019", f"{where} is not a regular file; skipped", SourceRange(where, 1, 1)))
+                continue
+            files.append(p)
+        for d in dirnames:
+            p = base / d
+            if p.is_symlink() and p.resolve().is_dir():
+                where = display_path(p, root)
+                diags.append(warning("GTM019", f"{where} is a link to a directory; gtm does not follow it",
+                                     SourceRange(where, 1, 1)))
+    files.sort()
+    if len(files) > MAX_SPEC_FILES:
+        where = display_path(spec_dir, root)
+        diags.append(error("GTM017", f"{where} holds {len(files):,} spec files; the limit is {MAX_SPEC_FILES:,}, "
+                                     "and gtm never plans from part of a spec tree", SourceRange(where, 1, 1),
+                           hint="merge small specs into fewer files"))
+    return files, diags
 
 
 def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Diagnostic]]:
@@ -111,15 +157,22 @@ def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Dia
     if not spec_dir.is_dir():
         return ss, [], [error("GTM014", f"spec directory {disp_dir} does not exist",
                               SourceRange(disp_dir, 1, 1), hint="create it or set `specs:` in gtm.yaml")]
-    files = spec_files(spec_dir)
+    files, diags = find_spec_files(spec_dir, root)
+    if any(d.code == "GTM017" for d in diags):
+        return ss, [], diags
     if not files:
-        return ss, [], [error("GTM014", f"no .yaml files under {disp_dir}", SourceRange(disp_dir, 1, 1))]
+        return ss, [], [*diags, error("GTM014", f"no .yaml files under {disp_dir}", SourceRange(disp_dir, 1, 1))]
     shown: list[str] = []
     for f in files:
         disp = display_path(f, root)
         shown.append(disp)
         res = load_file(f, disp)
         diags.extend(res.diagnostics)
+        if any(d.is_error for d in res.diagnostics):
+            try:
+                ss.reject_text(f.read_text(encoding="utf-8", errors="replace")[:1_000_000])
+            except OSError:
+                ss.unreadable.add("*")
         for doc in res.documents:
             spec, pd = parse_document(doc)
             diags.extend(pd)
@@ -144,6 +197,8 @@ def load_project(root: Path, spec_dir: Path | None = None, check: bool = True) -
     if spec_dir is None:
         spec_dir = root / (ws.specs if ws is not None else "specs")
     ss, files, sd = load_specs(spec_dir, root)
+    if ws is not None:
+        ss.prefix = ws.ownership.prefix
     diags.extend(sd)
     if check and not any(d.is_error for d in sd):
         diags.extend(run_checks(ss))

@@ -19,6 +19,7 @@ from yaml import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from compiler import yaml12
+from compiler.bounded import TooLarge, read_limited
 from compiler.diagnostics import Diagnostic, SourceRange, error
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -450,7 +451,10 @@ def load_file(path: Path, display: str) -> LoadResult:
         if size > MAX_FILE_BYTES:
             return LoadResult([], [error("GTM008", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                                          SourceRange(display, 1, 1))])
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_FILE_BYTES)  # a device or pipe reports size 0
+    except TooLarge:
+        return LoadResult([], [error("GTM008", f"file holds more than {MAX_FILE_BYTES:,} bytes (the limit)",
+                                     SourceRange(display, 1, 1))])
     except OSError as e:
         return LoadResult([], [error("GTM013", f"cannot read file: {e.strerror or e}",
                                      SourceRange(display, 1, 1))])

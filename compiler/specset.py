@@ -21,14 +21,20 @@ class SpecSet:
     conditions: dict[CondKey, Condition] = field(default_factory=dict)
     # ids declared by documents that failed their schema: references to them are not reported again
     rejected: dict[str, set[str]] = field(default_factory=dict)
+    prefix: str = "gtm"  # the workspace's ownership prefix (gtm.yaml `ownership.prefix`)
+    # kinds (or "*") of files that failed to load: every reference to them is a follow-on error
+    unreadable: set[str] = field(default_factory=set)
     _sites: dict[tuple[str, int], list[tuple[Path_, Condition]]] | None = field(default=None, repr=False)
     _sites_n: int = field(default=-1, repr=False)
 
     def reject(self, data: Any) -> None:
         """Remember the ids a document declares even though it failed its schema."""
+        from compiler.checks.follow_on import canonical_kind
+        from compiler.parse import KINDS
+
         if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
             return
-        kind = data["kind"]
+        kind = canonical_kind(data["kind"], list(KINDS)) or data["kind"]
 
         def ids(items: Any) -> set[str]:
             return {str(x["id"]) for x in items if isinstance(x, dict) and "id" in x} if isinstance(items, list) \
@@ -38,13 +44,23 @@ class SpecSet:
             self.rejected.setdefault(kind, set()).add(str(data["id"]))
         else:
             self.rejected.setdefault(kind, set())
-        nested = {"ICP": ("personas", "persona"), "Tiers": ("tiers", "tier"), "LeadScoring": ("bands", "band"),
-                  "Pipeline": ("stages", "stage")}
-        if kind in nested:
-            key, what = nested[kind]
+        from compiler.checks.follow_on import NESTED
+
+        if kind in NESTED:
+            key, what = NESTED[kind]
             self.rejected.setdefault(what, set()).update(ids(data.get(key)))
 
+    def reject_text(self, text: str) -> None:
+        """A file that failed to load: references to what it seems to declare are not reported."""
+        from compiler.checks.follow_on import declared_in_text, suppressed_kinds
+        from compiler.parse import KINDS
+
+        kinds, _ids = declared_in_text(text, list(KINDS))
+        self.unreadable |= suppressed_kinds(kinds)
+
     def was_rejected(self, what: str, ident: str | None = None) -> bool:
+        if self.unreadable and ("*" in self.unreadable or what in self.unreadable):
+            return True
         got = self.rejected.get(what)
         return got is not None and (ident is None or ident in got)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from compiler import safe_regex
 from compiler.models.utm import UTM_PARAMS, UTMConvention
 
 
@@ -31,7 +31,7 @@ def check_params(conv: UTMConvention, params: dict[str, str]) -> list[UtmProblem
             out.append(UtmProblem(p, f'{p}="{v}" must be lower case'))
         if rule.allowed is not None and v not in rule.allowed:
             out.append(UtmProblem(p, f'{p}="{v}" is not allowed (allowed: {", ".join(rule.allowed)})'))
-        if rule.pattern is not None and not re.search(rule.pattern, v):
+        if rule.pattern is not None and not safe_regex.search(rule.pattern, v):
             out.append(UtmProblem(p, f'{p}="{v}" does not match {rule.pattern}'))
     for p, values in conv.required_for.items():
         if params.get(p) in values:

@@ -66,6 +66,8 @@ class LocalEnvironment(SpecModel):
     path: str = ".gtm/local.db"
     protected: bool = False
     mappings: Mappings = Field(default_factory=Mappings)
+    deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
+        "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
 
 
 class HubSpotEnvironment(SpecModel):
@@ -77,6 +79,10 @@ class HubSpotEnvironment(SpecModel):
     protected: bool = False
     max_concurrency: int = Field(default=4, ge=1, le=16)
     mappings: Mappings = Field(default_factory=Mappings)
+    timeout_s: float = Field(default=30.0, gt=0, le=600, description=(
+        "seconds to wait for HubSpot to answer one request (connecting: at most 10)"))
+    deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
+        "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
 
 
 Environment = Annotated[LocalEnvironment | HubSpotEnvironment, Field(discriminator="provider")]

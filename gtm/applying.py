@@ -10,6 +10,7 @@ import click
 
 from compiler.diagnostics import Diagnostic, error
 from compiler.plan import Change, Plan
+from gtm.deadline import DeadlineExceeded
 from gtm.journal import Journal
 from gtm.planning import Session
 from providers.base import ProviderError
@@ -43,7 +44,12 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
     if gate:
         return ApplyResult(False, [], gate)
     journal = Journal.for_env(s.project.root, s.env_name)
-    journal.begin([(c.address, c.action) for c in plan.changes])
+    try:
+        journal.begin([(c.address, c.action) for c in plan.changes])
+    except OSError as e:
+        return ApplyResult(False, [], [error(
+            "GTM614", f"cannot write the apply journal {journal.path}: {e.strerror or e}; nothing was applied",
+            hint="make .gtm/journal writable (gtm records every apply there before it changes anything)")])
     index = {id(c): i for i, c in enumerate(plan.changes)}
     applied: list[Change] = []
     failed: list[tuple[Change, str]] = []
@@ -77,8 +83,8 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
                 return ApplyResult(False, applied, [_stopped(ch, msg, journal, len(failed))], journal)
         journal.finish("complete")
         return ApplyResult(True, applied, [], journal)
-    except KeyboardInterrupt:
-        journal.finish("interrupted", "interrupted")
+    except (KeyboardInterrupt, DeadlineExceeded) as e:
+        journal.finish("interrupted", "interrupted" if isinstance(e, KeyboardInterrupt) else str(e))
         raise
 
 

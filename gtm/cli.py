@@ -54,18 +54,28 @@ def main() -> None:
     gc.set_threshold(*CLI_GC_THRESHOLDS)
     gc.freeze()
     try:
-        rv = cli.main(standalone_mode=False)
-    except click.exceptions.Abort as e:
-        if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
+        try:
+            rv = cli.main(standalone_mode=False)
+        except click.exceptions.Abort as e:
+            if isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
+                _interrupted()
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
             _interrupted()
-        click.echo("Aborted!", err=True)
-        sys.exit(1)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        _interrupted()
-    sys.exit(rv if isinstance(rv, int) else 0)
+        sys.exit(rv if isinstance(rv, int) else 0)
+    except SystemExit as e:
+        from gtm.deadline import FIRED
+
+        if FIRED["deadline"]:
+            # past the deadline: do not wait at exit for worker threads still blocked in a request
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(e.code if isinstance(e.code, int) else 1)
+        raise
 
 
 def _interrupted() -> None:

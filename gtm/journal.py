@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compiler.bounded import TooLarge, read_limited
+
+MAX_JOURNAL_BYTES = 64 * 2**20
+
 
 @dataclass
 class Journal:
@@ -63,26 +67,38 @@ class Journal:
 
     @staticmethod
     def previous(root: Path, env: str) -> dict[str, Any] | None:
-        """Replay the last journal: {environment, status, error, entries}; None when there is none."""
+        """Replay the last journal: {environment, status, error, entries}; None when there is none.
+
+        A journal is a record, never a reason to stop: lines that are cut short, binary, not JSON
+        objects or out of range are skipped; a journal larger than the limit reads as
+        ``status: "unreadable"`` (the next apply starts a fresh one)."""
         p = root / ".gtm" / "journal" / f"{env}.jsonl"
         try:
-            lines = p.read_text(encoding="utf-8").splitlines()
+            raw = read_limited(p, MAX_JOURNAL_BYTES)
+        except TooLarge:
+            return {"environment": env, "status": "unreadable", "error": "journal larger than the limit",
+                    "entries": []}
         except OSError:
             return None
         state: dict[str, Any] | None = None
-        for line in lines:
+        for line in raw.decode("utf-8", errors="replace").splitlines():
             try:
                 rec = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by a killed process
-            if rec.get("event") == "begin":
+            except (ValueError, RecursionError):
+                continue  # a line cut short by a killed process, or damage
+            if not isinstance(rec, dict):
+                continue
+            event = rec.get("event")
+            if event == "begin":
+                entries = rec.get("entries")
                 state = {"environment": rec.get("environment"), "status": "running", "error": None,
-                         "entries": rec.get("entries") or []}
-            elif state is not None and rec.get("event") == "mark":
+                         "entries": [e for e in entries if isinstance(e, dict)] if isinstance(entries, list)
+                         else []}
+            elif state is not None and event == "mark":
                 i = rec.get("i")
-                if isinstance(i, int) and 0 <= i < len(state["entries"]):
-                    state["entries"][i]["status"] = rec.get("status")
-            elif state is not None and rec.get("event") == "finish":
-                state["status"] = rec.get("status")
+                if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(state["entries"]):
+                    state["entries"][i]["status"] = str(rec.get("status"))
+            elif state is not None and event == "finish":
+                state["status"] = str(rec.get("status"))
                 state["error"] = rec.get("error")
         return state

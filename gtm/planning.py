@@ -88,9 +88,12 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
             opts = r.attributes.get("options") or []
             if r.attributes.get("type") == "enumeration" and opts and r.name not in DYNAMIC_OPTIONS:
                 options[(r.object, r.name)] = {str(o.get("value")) for o in opts}
-    diags: list[Diagnostic] = []
-    seen: set[tuple[str, str]] = set()
-    seen_values: set[tuple[str, str, str]] = set()
+    from gtm.leaf_checks import Catalog, leaf_checks
+
+    at_leaves = leaf_checks(s.project.specs, Catalog(s.env_name, props, options, _option_hint))
+    diags: list[Diagnostic] = list(at_leaves.diagnostics)
+    seen: set[tuple[str, str]] = set(at_leaves.properties)
+    seen_values: set[tuple[str, str, str]] = set(at_leaves.values)
     for r in s.lowered.resources:
         obj = r.attributes.get("object") or r.object
         for c in resource_conditions(r):
@@ -99,6 +102,8 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                 if name.startswith("hs_time_in_") or (obj, name) in seen:
                     continue
                 if name not in props.get(str(obj), set()):
+                    if any(o == name for _, o in at_leaves.properties):
+                        continue  # reported at the spec leaf (e.g. an ICP property checked on companies)
                     seen.add((str(obj), name))
                     diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
                                                  f'environment "{s.env_name}"', r.source, address=r.address,
@@ -210,6 +215,12 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
         diags.extend(tdiags)
     protected = bool(getattr(s.env, "protected", False))
     diags.extend(analyse(changes, s.provider, s.live, protected, s.lowered.stage_moves))
+    if targets:
+        # a targeted apply is for a narrow change: anything it would delete must be asked for explicitly
+        for c in changes:
+            if c.action in ("delete", "replace") and not c.needs_allow_destroy:
+                c.needs_allow_destroy = True
+                c.reasons.append("delete in a --target apply")
     summary = ImpactSummary("skipped", reason="--no-impact" if not impact else "no changes")
     if impact and changes:
         summary, idiags = analyse_business(changes, s.provider, s.lowered.resources, s.live.resources,

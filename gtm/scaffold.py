@@ -98,6 +98,25 @@ steps:
   - {after: 0d, channel: email, ask: read, email: checklist}
 exit_when: {property: hs_sales_email_last_replied, known: true}
 """,
+    "specs/tests/scoring.yaml": """# Spec tests: example records and what the specs must do with them. Run `gtm test`.
+kind: Test
+id: starter
+cases:
+  - id: engaged-revops-lead-is-hot
+    record: {jobtitle: Head of Revenue Operations, hs_analytics_num_page_views: 7}
+    expect: {score: 40, band: hot, route: sales, mql: true, slas: [hot], sequences: [revops-intro]}
+  - id: casual-visitor-stays-cold
+    record: {hs_analytics_num_page_views: 2}
+    expect: {score: 0, band: cold, route: marketing, mql: false, slas: []}
+  - id: software-company-in-range-is-tier-1
+    object: companies
+    record: {industry: COMPUTER_SOFTWARE, numberofemployees: 200}
+    expect: {tier: tier-1}
+  - id: small-software-company-is-tier-2
+    object: companies
+    record: {industry: COMPUTER_SOFTWARE, numberofemployees: 10}
+    expect: {tier: tier-2}
+""",
     "specs/alerts.yaml": """kind: AlertRule
 id: stale-deal
 object: deals

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from compiler.checks import identity, references, semantics
+from compiler.checks import identity, properties, references, semantics, spectests
 from compiler.diagnostics import Diagnostic
 from compiler.specset import SpecSet
 
@@ -14,6 +14,8 @@ ALL_CHECKS: tuple[Check, ...] = (
     identity.check,
     references.check,
     semantics.check,
+    properties.check,
+    spectests.check,
 )
 
 

@@ -6,7 +6,7 @@ from compiler.diagnostics import Diagnostic, SourceRange, error
 from compiler.parse import Spec
 from compiler.specset import SpecSet
 
-ID_KINDS = ("ICP", "Pipeline", "SLA", "Sequence", "AlertRule")
+ID_KINDS = ("ICP", "Pipeline", "SLA", "Sequence", "AlertRule", "Test")
 SINGLETON_PER_OBJECT = ("Tiers", "LeadScoring", "UTMConvention")
 
 

@@ -8,7 +8,7 @@ phase 4 ``GTM740``.  The check bodies live in one module per phase
 
 from __future__ import annotations
 
-from compiler.gates import building, drift, execution, strategy
+from compiler.gates import building, drift, execution, strategy, tested
 from compiler.gates.base import GateCheck
 
 BUILTIN_CHECKS: tuple[GateCheck, ...] = (
@@ -48,6 +48,13 @@ BUILTIN_CHECKS: tuple[GateCheck, ...] = (
     GateCheck("GTM726", 2, "no sequence step asks for more than one trust level above where it stands",
               "earn trust step by step (read → connect → reply → meeting), or raise start_trust",
               building.trust_respected),
+    GateCheck("GTM727", 2, "lead scoring has spec tests",
+              "add a `kind: Test` spec with example contacts and their expected score and band",
+              tested.scoring_tested),
+    GateCheck("GTM728", 2, "tiers have spec tests",
+              "add `kind: Test` cases with company records and their expected tier", tested.tiers_tested),
+    GateCheck("GTM729", 2, "spec tests pass",
+              "run `gtm test`, then fix the specs or the expectation", tested.tests_pass),
     # phase 3: execution
     GateCheck("GTM730", 3, "every route to sales has an SLA with a breach action",
               "give the band an `sla:` and the SLA at least one `on_breach` action",

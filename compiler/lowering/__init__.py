@@ -10,7 +10,7 @@ from typing import Any
 from compiler.conditions.ast import from_data, leaves
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
-from compiler.lowering import alert, pipeline, scoring, sequence, sla, tiers, utm
+from compiler.lowering import alert, pipeline, properties, scoring, sequence, sla, tiers, utm
 from compiler.lowering.context import GROUP_LABEL, LowerContext, build_expand_context
 from compiler.parse import Spec
 from compiler.specset import SpecSet
@@ -24,6 +24,7 @@ LOWERERS: dict[str, Callable[[Spec, LowerContext], None]] = {
     "UTMConvention": utm.lower,
     "Sequence": sequence.lower,
     "AlertRule": alert.lower,
+    "Properties": properties.lower,
     # ICP lowers to nothing by itself: it feeds the icp/persona sugar and the gates
 }
 
@@ -33,11 +34,14 @@ class Lowered:
     resources: list[Resource]
     diagnostics: list[Diagnostic]
     stage_moves: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    declared_adopted: frozenset[str] = frozenset()
 
     @property
     def adopted(self) -> frozenset[str]:
+        """Live addresses gtm manages without its prefix: adopted pipelines, adopted fields and groups,
+        and fields a spec lists under ``removed_properties``."""
         return frozenset(r.address for r in self.resources if r.type == "pipeline" and
-                         not r.name.startswith("gtm-"))
+                         not r.name.startswith("gtm-")) | self.declared_adopted
 
 
 # which spec kind made a live resource, from the names lowering gives (for deletes, whose spec is gone)
@@ -103,8 +107,9 @@ def lower(ss: SpecSet, ownership: Ownership | None = None) -> Lowered:
         fn = LOWERERS.get(spec.kind)
         if fn is not None:
             fn(spec, cx)
+    declared = {r.address for r in cx.resources if r.type == "property_group"}
     groups = [Resource("property_group", obj, cx.group_name, {"label": GROUP_LABEL}, src, (), "workspace")
-              for obj, src in sorted(cx.groups_needed.items())]
+              for obj, src in sorted(cx.groups_needed.items()) if cx.group_address(obj) not in declared]
     resources = with_property_dependencies(groups + cx.resources)
     resources.sort(key=lambda r: r.address)
-    return Lowered(resources, cx.diagnostics, cx.stage_moves)
+    return Lowered(resources, cx.diagnostics, cx.stage_moves, frozenset(cx.adopted))

@@ -26,6 +26,8 @@ class LowerContext:
     groups_needed: dict[str, SourceRange | None] = field(default_factory=dict)
     # pipeline address -> [{"from": live stage id, "to": live stage id}] from `removed_stages`
     stage_moves: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # live addresses gtm manages although their names lack the prefix (`adopt: true`, removals)
+    adopted: set[str] = field(default_factory=set)
 
     @property
     def prop_prefix(self) -> str:

@@ -7,9 +7,11 @@ from pydantic import BaseModel
 from compiler.models.alert import AlertRule
 from compiler.models.icp import ICP
 from compiler.models.pipeline import Pipeline
+from compiler.models.properties import Properties
 from compiler.models.scoring import LeadScoring
 from compiler.models.sequence import Sequence
 from compiler.models.sla import SLA
+from compiler.models.spectest import Test
 from compiler.models.tiers import Tiers
 from compiler.models.utm import UTMConvention
 
@@ -22,6 +24,8 @@ KINDS: dict[str, type[BaseModel]] = {
     "UTMConvention": UTMConvention,
     "Sequence": Sequence,
     "AlertRule": AlertRule,
+    "Properties": Properties,
+    "Test": Test,
 }
 
 __all__ = [
@@ -31,7 +35,9 @@ __all__ = [
     "AlertRule",
     "LeadScoring",
     "Pipeline",
+    "Properties",
     "Sequence",
+    "Test",
     "Tiers",
     "UTMConvention",
 ]

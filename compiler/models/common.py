@@ -48,10 +48,11 @@ def _duration(v: str) -> str:
 
 
 def _regex(v: str) -> str:
-    try:
-        re.compile(v)
-    except re.error as e:
-        raise PydanticCustomError("gtm_regex", "invalid regular expression: {reason}", {"reason": str(e)}) from e
+    from compiler.safe_regex import regex_problem
+
+    why = regex_problem(v)
+    if why is not None:
+        raise PydanticCustomError("gtm_regex", "invalid regular expression: {reason}", {"reason": why})
     return v
 
 

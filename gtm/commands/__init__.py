@@ -40,6 +40,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.gate", "gate",
         "Run the phase quality gates and print a checklist; exit 1 if a check fails.",
     ),
+    "test": Entry(
+        "gtm.commands.test", "test",
+        "Run the spec tests (kind: Test) offline with the evaluator; exit 1 on a failed case.",
+    ),
     "explain": Entry(
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",

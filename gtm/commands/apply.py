@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from gtm import exitcodes
 from gtm.applying import run_apply
 from gtm.commands.plan import env_option
 from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.deadline import Deadline, DeadlineExceeded, deadline, deadline_message, deadline_option, limit_for
 from gtm.journal import Journal
 from gtm.locking import LockError, apply_lock
 from gtm.planning import Session, make_plan_in, open_session
@@ -35,8 +37,9 @@ from providers.base import ProviderError
               help="json: one JSON report on stdout of what was done, per change (never asks; needs "
                    "--auto-approve or a PLAN_FILE).")
 @no_color_option
+@deadline_option
 def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: str | None, auto_approve: bool,
-          allow_destroy: bool, targets: tuple[str, ...], fmt: str) -> None:
+          allow_destroy: bool, targets: tuple[str, ...], fmt: str, deadline_s: float | None) -> None:
     """Apply the changes: a saved PLAN_FILE exactly, or a fresh plan after confirmation."""
     out = Output(fmt)
     project = open_project(root, specs_dir)
@@ -56,16 +59,23 @@ def apply(plan_file: Path | None, root: Path, specs_dir: Path | None, env_name: 
     out.environment = session.env_name
     try:
         try:
-            with apply_lock(session.provider, session.env_name):
-                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, out)
+            with deadline(limit_for(session.env, deadline_s)) as clock, \
+                    apply_lock(session.provider, session.env_name):
+                _apply_locked(session, saved, sdiags, targets, auto_approve, allow_destroy, out, clock)
         except LockError as e:
             out.fail([e.diagnostic])
+        except DeadlineExceeded as e:
+            out.fail([error("GTM623", deadline_message(e, "apply", session.env_name),
+                            notes=(f"journal: {Journal.for_env(session.project.root, session.env_name).path}",),
+                            hint="the apply lock was released; run `gtm apply` again (it plans from the live CRM "
+                                 "and finishes the rest), raising `deadline_s` or --deadline if the portal is slow")])
     finally:
         session.close()
 
 
 def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[Diagnostic],
-                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool, out: Output) -> None:
+                  targets: tuple[str, ...], auto_approve: bool, allow_destroy: bool, out: Output,
+                  clock: Deadline | None = None) -> None:
     """Plan, show, confirm and apply while holding the lock (so the confirmed plan is what runs)."""
     project = session.project
     prev = Journal.previous(project.root, session.env_name)
@@ -98,7 +108,9 @@ def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[D
         if out.json or not sys.stdin.isatty():
             out.fail([error("GTM603", "refusing to apply without confirmation in a non-interactive run",
                             hint="review the plan and pass --auto-approve, or apply a saved plan file")])
-        if not click.confirm(f'Apply these changes to "{session.env_name}"?', default=False):
+        with clock.paused() if clock else contextlib.nullcontext():
+            confirmed = click.confirm(f'Apply these changes to "{session.env_name}"?', default=False)
+        if not confirmed:
             click.echo("Apply cancelled; nothing changed.")
             sys.exit(exitcodes.ERROR)
     result = run_apply(session, plan, allow_destroy)

@@ -8,9 +8,17 @@ from pathlib import Path
 
 import click
 
+from compiler.bounded import TooLarge, read_limited
+from compiler.diagnostics import error
 from compiler.explain import explain_record
 from gtm import exitcodes
 from gtm.context import open_project, print_diagnostics, workspace_options
+
+MAX_RECORD_BYTES = 2**20
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
 
 
 @click.command()
@@ -31,8 +39,19 @@ def explain(record: str, root: Path, specs_dir: Path | None, obj: str, verbose: 
         print_diagnostics(project.diagnostics.sorted())
         sys.exit(exitcodes.ERROR)
     try:
-        text = Path(record[1:]).read_text(encoding="utf-8") if record.startswith("@") else record
-        data = json.loads(text)
+        if record.startswith("@"):
+            text = read_limited(Path(record[1:]), MAX_RECORD_BYTES, record[1:]).decode("utf-8")
+        elif len(record) > MAX_RECORD_BYTES:
+            raise TooLarge("RECORD", MAX_RECORD_BYTES)
+        else:
+            text = record
+        data = json.loads(text, parse_constant=_no_constant)
+    except TooLarge as e:
+        print_diagnostics([error("GTM015", f"{e}", hint="a record is a JSON object of property values")])
+        sys.exit(exitcodes.ERROR)
+    except RecursionError:
+        print_diagnostics([error("GTM016", "RECORD is nested too deeply to be a record of property values")])
+        sys.exit(exitcodes.ERROR)
     except (OSError, ValueError) as e:
         click.echo(f"error: RECORD must be a JSON object of property values (or @file.json): {e}", err=True)
         sys.exit(exitcodes.ERROR)

@@ -11,6 +11,7 @@ from compiler.diagnostics import Diagnostic
 from gtm import exitcodes
 from gtm.business_impact import DEFAULT_LIMIT
 from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.deadline import DeadlineExceeded, deadline, deadline_message, deadline_option, limit_for
 from gtm.planning import make_plan_in, open_session
 from gtm.saved_plan import write_saved_plan
 from gtm.views.color import color_for_stdout, no_color_option
@@ -43,8 +44,10 @@ def impact_options(f):  # type: ignore[no-untyped-def]
 @click.option("--target", "targets", multiple=True, metavar="ADDR",
               help="Limit the plan to these addresses (glob patterns allowed); repeatable.")
 @impact_options
+@deadline_option
 def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Path | None,
-         detailed_exitcode: bool, fmt: str, targets: tuple[str, ...], no_impact: bool, impact_limit: int) -> None:
+         detailed_exitcode: bool, fmt: str, targets: tuple[str, ...], no_impact: bool, impact_limit: int,
+         deadline_s: float | None) -> None:
     """Diff the specs against the live CRM and show the changes, like `terraform plan`."""
     project = open_project(root, specs_dir)
     if not project.ok:
@@ -54,12 +57,20 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
         _fail([*project.diagnostics, *sdiags], fmt)
     assert session is not None
     try:
-        p, pdiags = make_plan_in(session, targets, impact=not no_impact, impact_limit=impact_limit)
+        with deadline(limit_for(session.env, deadline_s)):
+            p, pdiags = make_plan_in(session, targets, impact=not no_impact, impact_limit=impact_limit)
     except ProviderError as e:
         from compiler.diagnostics import error
 
         session.close()
         _fail([error(e.code, e.message)], fmt)
+        return
+    except DeadlineExceeded as e:
+        from compiler.diagnostics import error
+
+        session.close()
+        _fail([error("GTM623", deadline_message(e, "plan", session.env_name),
+                     hint="raise `deadline_s` for this environment in gtm.yaml or pass --deadline")], fmt)
         return
     session.close()
     diags = [*project.diagnostics, *sdiags, *pdiags]

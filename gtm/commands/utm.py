@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO, NoReturn
 
 import click
 
+from compiler.bounded import TooLarge, read_stream
+from compiler.diagnostics import Diagnostic, error
 from compiler.models.utm import UTMConvention
 from compiler.utm import build_url, check_params, check_url
 from gtm import exitcodes
 from gtm.context import open_project, print_diagnostics, workspace_options
+
+MAX_LINKS_BYTES = 16 * 2**20
 
 
 def _convention(root: Path, specs_dir: Path | None) -> UTMConvention:
@@ -26,6 +31,11 @@ def _convention(root: Path, specs_dir: Path | None) -> UTMConvention:
     return model
 
 
+def _fail(d: Diagnostic) -> NoReturn:
+    print_diagnostics([d])
+    sys.exit(exitcodes.ERROR)
+
+
 @click.group()
 def utm() -> None:
     """Check or build links against the UTMConvention."""
@@ -34,13 +44,24 @@ def utm() -> None:
 @utm.command("check")
 @click.argument("urls", nargs=-1)
 @workspace_options
-@click.option("--file", "url_file", type=click.File("r"), default=None, help="Read URLs from a file (- for stdin).")
-def utm_check(urls: tuple[str, ...], root: Path, specs_dir: Path | None, url_file: click.File | None) -> None:
+@click.option("--file", "url_file", type=click.File("rb"), default=None,
+              help=f"Read URLs from a file (- for stdin); at most {MAX_LINKS_BYTES // 2**20} MiB.")
+def utm_check(urls: tuple[str, ...], root: Path, specs_dir: Path | None, url_file: BinaryIO | None) -> None:
     """Check each URL's utm_* parameters; exit 1 if any link breaks the convention."""
     conv = _convention(root, specs_dir)
     todo = list(urls)
     if url_file is not None:
-        todo += [ln.strip() for ln in url_file if ln.strip() and not ln.startswith("#")]  # type: ignore[attr-defined]
+        name = "stdin" if url_file.name in ("-", "<stdin>") else str(url_file.name)
+        try:
+            text = read_stream(url_file, MAX_LINKS_BYTES, name).decode("utf-8")
+        except TooLarge as e:
+            _fail(error("GTM015", f"the links file {name} holds more than {e.limit:,} bytes (the limit)",
+                        hint="split it into smaller files"))
+        except UnicodeDecodeError as e:
+            _fail(error("GTM016", f"the links file {name} is not UTF-8 text (byte {e.start})"))
+        except OSError as e:
+            _fail(error("GTM013", f"cannot read the links file {name}: {e.strerror or e}"))
+        todo += [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     if not todo:
         click.echo("error: give URLs or --file", err=True)
         sys.exit(exitcodes.ERROR)

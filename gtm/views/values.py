@@ -114,11 +114,23 @@ def condition_rows(c: dict[str, Any], depth: int) -> list[Row]:
         return [(depth, "not:"), *condition_rows(inner, depth + 1)]
     key = "all" if "all" in c else "any"
     rows: list[Row] = [(depth, f"{key}:")]
-    for item in c[key]:
+    for item in _flat(key, c[key]):
         sub = condition_rows(item, depth + 2)
         rows.append((depth + 1, "- " + sub[0][1]))
         rows.extend(sub[1:])
     return rows
+
+
+def _flat(key: str, items: list[Any]) -> list[Any]:
+    """Items of an ``all``/``any`` with same-kind groups spliced in (``all`` of ``all`` is one ``all``),
+    so a condition reads the same however a provider nests it."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict) and set(item) == {key} and isinstance(item[key], list):
+            out.extend(_flat(key, item[key]))
+        else:
+            out.append(item)
+    return out
 
 
 # --------------------------------------------------------------------------- actions

@@ -166,12 +166,26 @@ def to_provider_error(status: int | None, body: Any, what: str, redact: Redactor
     return ProviderError(redact(text), status=status, retryable=status in RETRY_STATUSES)
 
 
-def instrument_api_client(api_client: Any, limiter: RateLimiter, meter: Meter) -> None:
-    """Wrap the ApiClient's REST layer so every request is paced, counted and observed."""
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 30.0
+
+
+def timeouts(read_s: float = READ_TIMEOUT_S) -> tuple[float, float]:
+    """(connect, read) seconds for one request: a server that accepts and never answers is an error."""
+    return (min(CONNECT_TIMEOUT_S, read_s), read_s)
+
+
+def instrument_api_client(api_client: Any, limiter: RateLimiter, meter: Meter,
+                          timeout: tuple[float, float] | None = None) -> None:
+    """Wrap the ApiClient's REST layer so every request is paced, counted, observed and bounded in time
+    (the generated clients send no timeout unless ``_request_timeout`` is passed)."""
     rest = api_client.rest_client
     original = rest.request
+    limit = timeout or timeouts()
 
     def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("_request_timeout") is None:
+            kwargs["_request_timeout"] = limit
         limiter.acquire()
         resp = original(method, url, *args, **kwargs)
         status = getattr(resp, "status", 0)
@@ -183,7 +197,8 @@ def instrument_api_client(api_client: Any, limiter: RateLimiter, meter: Meter) -
     rest.request = request
 
 
-def make_api_factory(limiter: RateLimiter, meter: Meter) -> Callable[..., Any]:
+def make_api_factory(limiter: RateLimiter, meter: Meter, timeout: tuple[float, float] | None = None
+                     ) -> Callable[..., Any]:
     """An ``api_factory`` for ``HubSpot(...)`` that shares one ApiClient per module and thread."""
     local = threading.local()
 
@@ -202,7 +217,7 @@ def make_api_factory(limiter: RateLimiter, meter: Meter) -> Callable[..., Any]:
                 elif k == "host":
                     configuration.host = v
             client = api_client_package.ApiClient(configuration=configuration)
-            instrument_api_client(client, limiter, meter)
+            instrument_api_client(client, limiter, meter, timeout)
             cache[key] = client
         return getattr(api_client_package, api_name)(api_client=client)
 
@@ -233,17 +248,20 @@ def _session() -> requests.Session:
     return s
 
 
-def api_request(client: Any, options: dict[str, Any]) -> requests.Response:
+def api_request(client: Any, options: dict[str, Any], timeout: tuple[float, float] | None = None
+                ) -> requests.Response:
     """What ``client.api_request`` does — the official client's own request builder (URL, auth,
     headers, JSON body) — sent on a pooled session, and without the client's ``print`` of failed
     requests (its message can quote request headers, which carry the token)."""
     from hubspot.utils.requests.http_request_builder import Request
 
     req = Request(client.config, options)
-    return _session().request(req.get_method(), req.get_url(), timeout=60, **req.get_options_for_sending())
+    return _session().request(req.get_method(), req.get_url(), timeout=timeout or timeouts(),
+                                **req.get_options_for_sending())
 
 
-def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter) -> Any:
+def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter,
+             timeout: tuple[float, float] | None = None) -> Any:
     """An ``api_request`` (requests, no retries of its own) with pacing and safe retries.
 
     A POST is retried on 5xx only when ``options["read_only"]`` says it only reads (a search or
@@ -257,7 +275,7 @@ def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: 
     def once() -> Any:
         limiter.acquire()
         try:
-            resp = api_request(client, options)
+            resp = api_request(client, options, timeout)
         except requests.ConnectionError as e:
             e.idempotent = idempotent  # type: ignore[attr-defined]
             raise

@@ -28,6 +28,7 @@ from providers.base import LiveState, LockHeld, ProviderError, RecordSample, app
 from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
+    READ_TIMEOUT_S,
     Meter,
     RateLimiter,
     RawResponseError,
@@ -35,6 +36,7 @@ from providers.hubspot.http import (
     make_api_factory,
     make_retry,
     send_raw,
+    timeouts,
     to_provider_error,
 )
 from providers.hubspot.ownership import has_gtm_marker, same_name_flows
@@ -54,7 +56,7 @@ class HubSpotProvider:
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, token_env: str = "HUBSPOT_TOKEN",
                  env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm",
-                 mappings: Mappings | None = None) -> None:
+                 mappings: Mappings | None = None, timeout_s: float = READ_TIMEOUT_S) -> None:
         from compiler.mappings import resolver
 
         self.token_env = token_env
@@ -67,9 +69,12 @@ class HubSpotProvider:
         self.workers = max_concurrency
         self.redact = Redactor(token)
         self.limiter = RateLimiter()
+        self.timeout_s = timeout_s
+        self.timeout = timeouts(timeout_s)
         self.meter = Meter()
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
-                              retry=make_retry(), api_factory=make_api_factory(self.limiter, self.meter))
+                              retry=make_retry(),
+                              api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
         self._types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._formulas: dict[str, str] = {}
@@ -90,7 +95,7 @@ class HubSpotProvider:
                 f"environment variable {env.token_env} holds spaces, line breaks or control characters, so it "
                 f'cannot be the private-app token of environment "{env_name}"; set it again', code="GTM606")
         return cls(token, env.base_url or DEFAULT_BASE_URL, token_env=env.token_env, env_name=env_name,
-                   max_concurrency=env.max_concurrency, mappings=env.mappings)
+                   max_concurrency=env.max_concurrency, mappings=env.mappings, timeout_s=env.timeout_s)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -101,9 +106,7 @@ class HubSpotProvider:
         except Exception as e:  # the client raises per-module ApiException classes and urllib3 errors
             status = getattr(e, "status", None)
             if status is None:
-                reason = type(e).__name__
-                raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} ({reason})"),
-                                    retryable=True) from None
+                raise self._unreachable(what, e) from None
             raise to_provider_error(int(status), getattr(e, "body", None), what, self.redact, self.token_env,
                                     self.env_name) from None
 
@@ -117,12 +120,22 @@ class HubSpotProvider:
         if qs:
             opts["qs"] = qs
         try:
-            return send_raw(self.client, opts, self.limiter, self.meter)
+            return send_raw(self.client, opts, self.limiter, self.meter, self.timeout)
         except RawResponseError as e:
             raise to_provider_error(e.status, e.body, what, self.redact, self.token_env, self.env_name) from None
         except Exception as e:
-            raise ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} "
-                                            f"({type(e).__name__})"), retryable=True) from None
+            raise self._unreachable(what, e) from None
+
+    def _unreachable(self, what: str, e: BaseException) -> ProviderError:
+        """A failure without an HTTP answer: a timeout says how long gtm waited (GTM622)."""
+        text = f"{type(e).__name__} {e}"
+        if "timeout" in text.lower() or "timed out" in text.lower():
+            return ProviderError(self.redact(
+                f"{what}: HubSpot at {self.base_url} did not answer within {self.timeout_s:g} s "
+                f"({type(e).__name__}); raise `timeout_s` for environment \"{self.env_name}\" in gtm.yaml "
+                "if the portal is just slow"), retryable=True, code="GTM622")
+        return ProviderError(self.redact(f"{what}: cannot reach HubSpot at {self.base_url} ({type(e).__name__})"),
+                             retryable=True)
 
     def _read_retry(self, read: Callable[[], Any], attempts: int = 5) -> Any:
         """A read sent as a POST (a search): the client's retry never repeats a POST on 5xx (a create
@@ -149,9 +162,16 @@ class HubSpotProvider:
         jobs = list(jobs)
         if len(jobs) <= 1 or self.workers <= 1:
             return [j() for j in jobs]
-        with ThreadPoolExecutor(max_workers=self.workers) as ex:
+        ex = ThreadPoolExecutor(max_workers=self.workers)
+        try:
             futures = [ex.submit(j) for j in jobs]
-            return [f.result() for f in futures]
+            out = [f.result() for f in futures]
+        except BaseException:
+            # a deadline or ^C: do not wait for requests in flight (each ends by its own timeout)
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
+        return out
 
     def stats(self) -> dict[str, Any]:
         return {**self.meter.snapshot(), "throttle_wait_s": round(self.limiter.waited, 3)}

@@ -12,7 +12,7 @@ from tests.conftest import gtm
 def test_validate_example_passes(example_ws: Path) -> None:
     r = gtm("validate")
     assert r.exit_code == 0, r.output
-    assert "12 specs in 8 files are valid" in r.stdout
+    assert "14 specs in 10 files are valid" in r.stdout
 
 
 def test_plan_apply_plan_converges(example_ws: Path) -> None:
@@ -90,7 +90,7 @@ def test_schema_exports_every_kind(tmp_path: Path) -> None:
     assert r.exit_code == 0
     names = sorted(p.stem for p in (tmp_path / "s").glob("*.json"))
     assert names == sorted(["ICP", "Tiers", "Pipeline", "LeadScoring", "SLA", "UTMConvention", "Sequence",
-                            "AlertRule", "Workspace"])
+                            "AlertRule", "Properties", "Test", "Workspace"])
     import jsonschema
 
     s = json.loads((tmp_path / "s" / "Pipeline.json").read_text())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from compiler.diff import attribute_changes, diff_resources
 from compiler.ir import Resource, owned
 from compiler.plan import Change, Plan
@@ -52,8 +54,12 @@ def test_saved_plan_checks() -> None:
     cur = Plan("prod", "hubspot", [Change("create", None, _p("gtm_a"))], live_fingerprints={"x": "1"},
                spec_digest="d1")
     saved = {"environment": "prod", "spec_digest": "d1", "live_fingerprints": {"x": "1"},
-             "changes": [{"address": "property.contacts.gtm_a", "action": "create"}]}
+             "changes": [json.loads(json.dumps(cur.changes[0].to_dict(), default=str))]}
     assert check_saved_plan(saved, cur, "prod") == []
+    tampered = json.loads(json.dumps(saved))
+    tampered["changes"][0]["after"]["label"] = "something a reviewer approved instead"
+    refused = check_saved_plan(tampered, cur, "prod")
+    assert refused and refused[0].code == "GTM607" and "property.contacts.gtm_a" in refused[0].summary
     assert check_saved_plan(saved, cur, "sandbox")[0].code == "GTM607"
     assert check_saved_plan({**saved, "spec_digest": "d0"}, cur, "prod")[0].code == "GTM607"
     stale = check_saved_plan({**saved, "live_fingerprints": {"x": "0", "y": "2"}}, cur, "prod")

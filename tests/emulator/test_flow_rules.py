@@ -138,3 +138,18 @@ def test_an_unseeded_portal_has_no_directory() -> None:
         hs = HubSpot(access_token="pat-x", host=emu.base_url, base_url=emu.base_url)
         r = call(hs, "POST", FLOWS, contact_flow())
         assert r.status_code == 400 and "marketing email 7001 does not exist" in r.json()["message"]
+
+
+def test_action_keys_follow_the_action_schema(client: HubSpot) -> None:
+    flat = _action("0-1", {"delta": "1", "time_unit": "DAYS"}, nextActionId="2")
+    _refused(client, "POST", FLOWS, _with_action(flat), 'Unrecognized field "nextActionId"')
+    half = _action("0-1", {"delta": "1", "time_unit": "DAYS"}, connection={"nextActionId": "1"})
+    _refused(client, "POST", FLOWS, _with_action(half), "'edgeType'")
+
+
+def test_enrolment_criteria_have_only_their_schema_keys(client: HubSpot) -> None:
+    _refused(client, "POST", FLOWS, contact_flow(enrollmentCriteria={"type": "MANUAL", "shouldReEnroll": False,
+                                                                     "listFilterBranch": {}}),
+             'Unrecognized field "listFilterBranch"')
+    _refused(client, "POST", FLOWS, contact_flow(enrollmentCriteria={**_list_based(False, []), "reenroll": True}),
+             'Unrecognized field "reenroll"')

@@ -99,7 +99,7 @@ def test_example_passes_phase_3(monkeypatch: pytest.MonkeyPatch) -> None:
     r = run_gate("--phase", "3", "-C", str(REPO))
     assert r.exit_code == 0, r.output
     assert "[ ]" not in r.stdout
-    assert "Gate passed: 17 of 17 checks passed (phases 1..3)." in r.stdout
+    assert "Gate passed: 20 of 20 checks passed (phases 1..3)." in r.stdout
 
 
 def test_example_passes_with_explicit_specs_dir(example_copy: Path) -> None:

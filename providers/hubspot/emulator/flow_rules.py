@@ -50,8 +50,10 @@ ENROLLMENT_REQUIRED: dict[str, frozenset[str]] = {
                              "unEnrollObjectsNotMeetingCriteria"}),
     "MANUAL": frozenset({"shouldReEnroll", "type"}),
 }
-#: SPEC: api_single_connection_action_param.py
+#: SPEC: api_single_connection_action_param.py (``connection`` optional) and api_connection_param.py
 SINGLE_CONNECTION_REQUIRED = ("actionId", "actionTypeId", "actionTypeVersion", "fields", "type")
+SINGLE_CONNECTION_FIELDS = frozenset({*SINGLE_CONNECTION_REQUIRED, "connection"})
+CONNECTION_REQUIRED = ("edgeType", "nextActionId")
 
 #: built-in action type id -> (what it is, required ``fields`` keys, source).
 ACTION_TYPES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -95,9 +97,16 @@ def check_enrollment(body: dict[str, Any]) -> None:
         return
     if not isinstance(crit, dict) or crit.get("type") not in ("LIST_BASED", "MANUAL", "EVENT_BASED"):
         raise _flow_error("enrollmentCriteria.type must be LIST_BASED, EVENT_BASED or MANUAL", "enrollmentCriteria")
+    model = f"Api{crit['type'].title().replace('_', '')}EnrollmentCriteria"
     for key in sorted(ENROLLMENT_REQUIRED.get(crit["type"], ())):
         if crit.get(key) is None:
-            raise missing_field(key, f"Api{crit['type'].title().replace('_', '')}EnrollmentCriteria")
+            raise missing_field(key, model)
+    # SPEC: LIST_BASED and MANUAL criteria have no optional keys; another key is refused (STRICT)
+    if crit["type"] in ENROLLMENT_REQUIRED:
+        for key in crit:
+            if key not in ENROLLMENT_REQUIRED[crit["type"]]:
+                raise validation(f'Invalid input JSON: Unrecognized field "{key}" ({model}), not marked as '
+                                 "ignorable", context={"unrecognizedField": [key]})
     if crit["type"] == "LIST_BASED":
         triggers = crit["reEnrollmentTriggersFilterBranches"]
         if not isinstance(triggers, list):
@@ -123,6 +132,17 @@ def check_action(index: int, action: dict[str, Any], directory: Directory) -> No
     for key in SINGLE_CONNECTION_REQUIRED:
         if action.get(key) is None:
             raise missing_field(key, "ApiSingleConnectionAction")
+    # SPEC keys; OBSERVED: a top-level ``nextActionId`` (instead of ``connection``) is refused by
+    # HubSpot as an invalid flow request (third-party field log)
+    for key in action:
+        if key not in SINGLE_CONNECTION_FIELDS:
+            raise validation(f'Invalid input JSON: Unrecognized field "{key}" (ApiSingleConnectionAction), '
+                             "not marked as ignorable", context={"unrecognizedField": [key]})
+    conn = action.get("connection")
+    if conn is not None:
+        for key in CONNECTION_REQUIRED:
+            if not isinstance(conn, dict) or conn.get(key) is None:
+                raise missing_field(key, "ApiConnection")
     type_id = str(action["actionTypeId"])
     if type_id not in ACTION_TYPES:
         raise _flow_error(f"{where}: unknown actionTypeId '{type_id}'", f"{where}.actionTypeId")

@@ -1,0 +1,123 @@
+"""Plan-time catalog checks at the exact leaf of the spec that names the property or value.
+
+Every property a spec condition names must exist in the environment (or be created by the plan),
+and every enumeration value it compares with must be an option.  These checks read the spec's own
+conditions (with their positions) rather than the lowered resources, so a diagnostic points at the
+``property:`` of the fifth scoring rule, at the value inside an ``in:`` list, at the industry in
+the ICP's list, and says what was probably meant.  Each defect is reported once: an ICP value used
+by three tiers is one diagnostic at the ICP, and the lowered-resource check that follows
+(:func:`gtm.planning._reference_checks`) skips what was reported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.checks.references import condition_object
+from compiler.conditions.ast import All, Condition, Leaf, Not
+from compiler.conditions.ast import Any as AnyOf
+from compiler.diagnostics import Diagnostic, SourceRange, error
+from compiler.parse import Spec, suggest
+from compiler.source import Path_
+from compiler.specset import SpecSet
+
+VALUE_OPS = ("eq", "ne", "in", "not_in")
+#: ICP lists and the enumeration property their values must be options of (companies' catalog)
+ICP_LISTS: tuple[tuple[tuple[str, str], str], ...] = (
+    (("firmographics", "industries"), "industry"),
+    (("firmographics", "countries"), "country"),
+    (("technographics", "uses_any"), "web_technologies"),
+)
+ICP_OBJECTS = ("companies", "contacts")  # an ICP condition is expanded on both
+
+
+@dataclass
+class Catalog:
+    """What the environment (plus this plan's creations) knows: property names and enum options."""
+
+    env_name: str
+    props: dict[str, set[str]]
+    options: dict[tuple[str, str], set[str]]
+    option_hint: Any  # (value, allowed) -> str
+
+
+@dataclass
+class LeafReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    properties: set[tuple[str, str]] = field(default_factory=set)  # (object, property) reported
+    values: set[tuple[str, str, str]] = field(default_factory=set)  # (object, property, value) reported
+
+
+def walk_paths(c: Condition, path: Path_) -> Iterator[tuple[Condition, Path_]]:
+    """Every node of a parsed condition with its path in the document."""
+    yield c, path
+    if isinstance(c, All | AnyOf):
+        key = "all" if isinstance(c, All) else "any"
+        for i, x in enumerate(c.items):
+            yield from walk_paths(x, (*path, key, i))
+    elif isinstance(c, Not):
+        yield from walk_paths(c.item, (*path, "not"))
+
+
+def _unknown_property(cat: Catalog, obj: str, name: str, rng: SourceRange) -> Diagnostic:
+    known = sorted(cat.props.get(obj, set()))
+    guess = suggest(name, known)
+    return error("GTM307", f'{obj} property "{name}" does not exist in environment "{cat.env_name}"', rng,
+                 hint=(f'did you mean "{guess}"?' if guess else "create it in the CRM first, or fix the name"))
+
+
+def _bad_value(cat: Catalog, obj: str, name: str, v: str, rng: SourceRange, allowed: set[str]) -> Diagnostic:
+    return error("GTM412", f'"{v}" is not an option of {obj} property "{name}" in environment "{cat.env_name}"',
+                 rng, hint=cat.option_hint(v, allowed))
+
+
+def _leaf(cat: Catalog, spec: Spec, obj: str, node: Leaf, path: Path_, out: LeafReport) -> None:
+    name = node.property
+    if name.startswith("hs_time_in_"):
+        return
+    if name not in cat.props.get(obj, set()):
+        if (obj, name) not in out.properties:
+            out.properties.add((obj, name))
+            out.diagnostics.append(_unknown_property(cat, obj, name, spec.doc.at((*path, "property"))))
+        return
+    allowed = cat.options.get((obj, name))
+    if not allowed or node.op not in VALUE_OPS:
+        return
+    values = node.value if isinstance(node.value, list) else [node.value]
+    for i, v in enumerate(values):
+        key = (obj, name, str(v))
+        if str(v) in allowed or key in out.values:
+            continue
+        out.values.add(key)
+        vpath = (*path, node.op, i) if isinstance(node.value, list) else (*path, node.op)
+        out.diagnostics.append(_bad_value(cat, obj, name, str(v), spec.doc.at(vpath), allowed))
+
+
+def _icp_lists(cat: Catalog, spec: Spec, out: LeafReport) -> None:
+    for (section, key), prop in ICP_LISTS:
+        values = getattr(getattr(spec.model, section, None), key, None) or []
+        allowed = cat.options.get(("companies", prop))
+        if not allowed:
+            continue
+        for i, v in enumerate(values):
+            if str(v) in allowed or ("companies", prop, str(v)) in out.values:
+                continue
+            for obj in ICP_OBJECTS:
+                out.values.add((obj, prop, str(v)))
+            out.diagnostics.append(_bad_value(cat, "companies", prop, str(v), spec.at(section, key, i), allowed))
+
+
+def leaf_checks(ss: SpecSet, cat: Catalog) -> LeafReport:
+    """Unknown properties and options, each once, at the spec leaf that names it."""
+    out = LeafReport()
+    for spec in ss.of("ICP"):
+        _icp_lists(cat, spec, out)
+    for spec in ss.specs:
+        obj = condition_object(spec)
+        for path, cond in ss.condition_sites(spec):
+            for node, npath in walk_paths(cond, path):
+                if isinstance(node, Leaf):
+                    _leaf(cat, spec, obj, node, npath, out)
+    return out

@@ -1,0 +1,168 @@
+"""Reliability probes on the local provider: unbounded inputs, catastrophic patterns, tampered
+saved plans.  Each probe once hung, raised a traceback or was accepted; data-driven so that a new
+probe is one more row."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, gtm
+
+
+def _subprocess(ws: Path, *args: str, limit: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:
+    t = time.monotonic()
+    r = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", *args], cwd=ws,
+                       env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=limit)
+    return r, time.monotonic() - t
+
+
+# -- patterns --------------------------------------------------------------------------------------
+def test_catastrophic_utm_pattern_runs_in_linear_time(example_ws: Path) -> None:
+    p = example_ws / "specs" / "utm.yaml"
+    p.write_text(p.read_text().replace(r"'^fy\d{2}-q[1-4]-[a-z0-9-]+$'", "'^(a+)+$'"))
+    assert gtm("validate").exit_code == 0
+    link = "https://x.example/?utm_source=google&utm_medium=cpc&utm_campaign=" + "a" * 5000 + "!"
+    r, took = _subprocess(example_ws, "utm", "check", link)
+    assert r.returncode == 1 and "does not match ^(a+)+$" in r.stdout
+    assert took < 20, "Python's backtracking engine would take longer than the age of the universe"
+
+
+# -- unbounded inputs ------------------------------------------------------------------------------
+UNBOUNDED: list[tuple[str, list[str], str]] = [
+    ("utm-file-dev-zero", ["utm", "check", "--file", "/dev/zero"], "error[GTM015]"),
+    ("explain-dev-zero", ["explain", "@/dev/zero"], "error[GTM015]"),
+    ("apply-dev-zero", ["apply", "/dev/zero"], "error[GTM015]"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "want"), UNBOUNDED, ids=[u[0] for u in UNBOUNDED])
+def test_endless_input_is_refused_fast(example_ws: Path, name: str, args: list[str], want: str) -> None:
+    r, took = _subprocess(example_ws, *args)
+    assert r.returncode == 1 and want in r.stderr, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert took < 20
+
+
+def test_workspace_file_that_is_a_device_is_refused(example_ws: Path) -> None:
+    (example_ws / "gtm.yaml").unlink()
+    (example_ws / "gtm.yaml").symlink_to("/dev/zero")
+    r, took = _subprocess(example_ws, "validate")
+    assert r.returncode == 1 and "error[GTM008]" in r.stderr and took < 20
+
+
+def test_deeply_nested_record_is_a_diagnostic(example_ws: Path) -> None:
+    (example_ws / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    r = gtm("explain", "@deep.json")
+    assert r.exit_code == 1 and "GTM016" in r.stderr
+
+
+# -- saved plans -----------------------------------------------------------------------------------
+Tamper = Callable[[dict[str, Any]], Any]
+
+
+def _set(key: str, value: Any) -> Tamper:
+    def f(d: dict[str, Any]) -> dict[str, Any]:
+        d[key] = value
+        return d
+    return f
+
+
+def _drop_action(d: dict[str, Any]) -> dict[str, Any]:
+    d["changes"][0].pop("action")
+    return d
+
+
+def _relabel(d: dict[str, Any]) -> dict[str, Any]:
+    ch = next(c for c in d["changes"] if c["after"] and "label" in c["after"])
+    ch["after"]["label"] = "not what the specs say"
+    return d
+
+
+SAVED_PLAN_PROBES: list[tuple[str, Tamper | str, str]] = [
+    ("environment-list", _set("environment", ["local"]), "GTM610"),
+    ("changes-ints", _set("changes", [1, 2, 3]), "GTM610"),
+    ("changes-not-list", _set("changes", "all"), "GTM610"),
+    ("change-without-action", _drop_action, "GTM610"),
+    ("fingerprints-list", _set("live_fingerprints", [1]), "GTM610"),
+    ("not-an-object", lambda d: [d], "GTM610"),
+    ("deep-nesting", "[" * 100_000 + "]" * 100_000, "GTM610"),
+    ("nan", lambda d: json.loads(json.dumps(d).replace('"summary": {', '"x": NaN, "summary": {', 1)), "GTM610"),
+    ("binary", "\x00\x01\x02\xff", "GTM610"),
+    ("edited-content", _relabel, "GTM607"),
+]
+
+
+@pytest.mark.parametrize(("name", "tamper", "code"), SAVED_PLAN_PROBES, ids=[p[0] for p in SAVED_PLAN_PROBES])
+def test_tampered_saved_plan_is_refused(example_ws: Path, name: str, tamper: Tamper | str, code: str) -> None:
+    assert gtm("plan", "--out", "plan.json").exit_code == 0
+    if isinstance(tamper, str):
+        (example_ws / "plan.json").write_bytes(tamper.encode("utf-8", "surrogateescape"))
+    else:
+        data = json.loads((example_ws / "plan.json").read_text())
+        (example_ws / "plan.json").write_text(json.dumps(tamper(data)))
+    r = gtm("apply", "plan.json")
+    assert r.exit_code == 1 and f"error[{code}]" in r.stderr, r.output
+    assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing was applied"
+
+
+# -- silent loss of input --------------------------------------------------------------------------
+def test_spec_files_past_the_cap_are_an_error_not_dropped(example_ws: Path) -> None:
+    from compiler.project import MAX_SPEC_FILES
+
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    have = len(list((example_ws / "specs").rglob("*.yaml")))
+    extra = example_ws / "specs" / "zz-many"
+    extra.mkdir()
+    for i in range(MAX_SPEC_FILES):
+        (extra / f"icp-{i:05d}.yaml").write_text(f"kind: ICP\nid: icp-{i:05d}\n")
+    r = gtm("validate")
+    assert r.exit_code == 1 and "error[GTM017]" in r.stderr and f"{MAX_SPEC_FILES + have:,} spec files" in r.stderr
+    r = gtm("plan", "--format", "json")
+    assert r.exit_code == 1 and "GTM017" in r.stdout
+    assert gtm("apply", "--auto-approve", "--allow-destroy").exit_code == 1
+    import shutil
+
+    shutil.rmtree(extra)
+    assert gtm("plan", "--detailed-exitcode").exit_code == 0, "nothing was destroyed"
+
+
+def test_unreadable_spec_directory_is_reported(example_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as root, for whom every directory is readable; the OS refusal is reproduced at scandir."""
+    sub = example_ws / "specs" / "private"
+    sub.mkdir()
+    (sub / "more.yaml").write_text("kind: ICP\nid: hidden\n")
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == sub:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    r = gtm("validate")
+    assert "error[GTM018]" in r.stderr and "specs/private" in r.stderr and r.exit_code == 1
+
+
+def test_upper_case_suffix_is_loaded(example_ws: Path) -> None:
+    (example_ws / "specs" / "EXTRA.YAML").write_text("kind: ICP\nid: extra\nunknown_key: 1\n")
+    r = gtm("validate")
+    assert r.exit_code == 1 and "specs/EXTRA.YAML:3:1: error[GTM101]" in r.stderr
+
+
+def test_targeted_apply_needs_allow_destroy_to_delete(example_ws: Path) -> None:
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    (example_ws / "specs" / "sequences.yaml").unlink()
+    r = gtm("apply", "--auto-approve", "--target", "workflow.gtm-seq-vp-ops-nurture")
+    assert r.exit_code == 1 and "GTM603" in r.stderr and "--target apply" in r.stderr
+    assert gtm("plan", "--target", "workflow.gtm-seq-vp-ops-nurture", "--detailed-exitcode").exit_code == 2
+    r = gtm("apply", "--auto-approve", "--allow-destroy", "--target", "workflow.gtm-seq-vp-ops-nurture")
+    assert r.exit_code == 0, r.output

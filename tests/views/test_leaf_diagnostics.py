@@ -1,0 +1,93 @@
+"""Diagnostics at the leaf, once per defect, with did-you-mean; no follow-on errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import gtm
+
+
+def _errors(r_stdout: str) -> list[dict[str, object]]:
+    return [d for d in json.loads(r_stdout)["diagnostics"] if d["severity"] == "error"]
+
+
+def _sub(ws: Path, file: str, old: str, new: str, count: int = 1) -> None:
+    p = ws / "specs" / file
+    text = p.read_text()
+    assert old in text, (file, old)
+    p.write_text(text.replace(old, new, count))
+
+
+def test_unknown_property_in_the_fifth_rule_is_reported_at_its_property(example_ws: Path) -> None:
+    _sub(example_ws, "scoring.yaml", "hs_email_optout", "hs_email_optot")
+    r = gtm("plan")
+    assert r.exit_code == 1
+    assert ('specs/scoring.yaml:10:54: error[GTM307]: contacts property "hs_email_optot" does not exist in '
+            'environment "local"') in r.stderr
+    assert 'did you mean "hs_email_optout"?' in r.stderr
+    assert r.stderr.count("error[") == 1
+
+
+def test_unknown_icp_industry_is_one_diagnostic_at_the_value(example_ws: Path) -> None:
+    _sub(example_ws, "icp.yaml", "WAREHOUSING", "WAREHOUSNG")
+    r = gtm("plan", "--format", "json")
+    errors = _errors(r.stdout)
+    assert len(errors) == 1, errors
+    e = errors[0]
+    assert e["code"] == "GTM412" and e["range"]["file"] == "specs/icp.yaml"  # type: ignore[index]
+    assert (e["range"]["line"], e["range"]["col"]) == (6, 78)  # type: ignore[index]
+    assert 'did you mean "WAREHOUSING"?' in str(e["hint"])
+
+
+def test_unknown_option_in_a_condition_list_points_at_the_value(example_ws: Path) -> None:
+    _sub(example_ws, "sequences.yaml", "salesqualifiedlead", "salesqualifiedlaed")
+    r = gtm("plan", "--format", "json")
+    errors = _errors(r.stdout)
+    assert [e["code"] for e in errors] == ["GTM412"]
+    text = (example_ws / "specs" / "sequences.yaml").read_text().splitlines()
+    rng = errors[0]["range"]
+    line = text[rng["line"] - 1]  # type: ignore[index]
+    assert line[rng["col"] - 1:].startswith("salesqualifiedlaed")  # type: ignore[index]
+    assert 'did you mean "salesqualifiedlead"' in str(errors[0]["hint"])
+
+
+def test_unknown_property_in_exit_when_is_at_the_leaf(example_ws: Path) -> None:
+    _sub(example_ws, "sequences.yaml", "hs_sales_email_last_replied", "hs_sales_email_last_repled")
+    r = gtm("plan", "--format", "json")
+    errors = _errors(r.stdout)
+    assert errors and all(e["code"] == "GTM307" for e in errors)
+    text = (example_ws / "specs" / "sequences.yaml").read_text().splitlines()
+    for e in errors:
+        rng = e["range"]
+        assert text[rng["line"] - 1][rng["col"] - 1:].startswith("hs_sales_email_last_repled")  # type: ignore[index]
+    assert len(errors) == 1  # used in two sequences' exit_when: one defect, one diagnostic
+
+
+def test_a_tab_in_slas_gives_one_error(example_ws: Path) -> None:
+    p = example_ws / "specs" / "slas.yaml"
+    p.write_text(p.read_text().replace("\nowner:", "\n\towner:", 1))
+    r = gtm("validate", "--format", "json")
+    assert [e["code"] for e in _errors(r.stdout)] == ["GTM003"]
+
+
+def test_an_indentation_error_in_pipeline_gives_one_error(example_ws: Path) -> None:
+    _sub(example_ws, "pipeline.yaml", "\nstages:", "\n stages:")
+    r = gtm("validate", "--format", "json")
+    errors = _errors(r.stdout)
+    assert len(errors) == 1 and errors[0]["range"]["file"] == "specs/pipeline.yaml", errors  # type: ignore[index]
+
+
+def test_kind_in_the_wrong_case_gives_one_error_with_did_you_mean(example_ws: Path) -> None:
+    _sub(example_ws, "icp.yaml", "kind: ICP", "kind: Icp")
+    r = gtm("validate", "--format", "json")
+    errors = _errors(r.stdout)
+    assert [e["code"] for e in errors] == ["GTM012"], errors
+    assert errors[0]["hint"] == 'did you mean "ICP"?'
+
+
+def test_an_unreadable_file_without_a_kind_suppresses_every_reference(example_ws: Path) -> None:
+    (example_ws / "specs" / "slas.yaml").write_text("\x00\x01 not yaml: [\n")
+    r = gtm("validate", "--format", "json")
+    errors = _errors(r.stdout)
+    assert len(errors) == 1 and errors[0]["range"]["file"] == "specs/slas.yaml", errors  # type: ignore[index]

@@ -1,0 +1,123 @@
+"""Golden update plans (text, Markdown, JSON) of every kind, on the local provider and the emulator.
+
+The example specs are applied, then one edit per kind is made (scoring points, a tier condition,
+a stage's probability and max_days, an SLA's response time, a sequence step, a UTM option, a band
+boundary, a persona title) and the plan is rendered in every format.  Goldens live in
+``tests/views/golden/<provider>/``; regenerate with ``GTM_UPDATE_GOLDEN=1`` and review the diff.
+The same change must give the same attribute paths on both providers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from providers.hubspot.emulator.server import EmulatorServer
+from tests.conftest import REPO, gtm
+from tests.hubspot.conftest import TOKEN, TOKEN_ENV, write_workspace
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("GTM_UPDATE_GOLDEN") == "1"
+HUBSPOT_ONLY = "calculation.source_calculation"  # a HubSpot band formula inlines the score's rules
+EDITS: tuple[tuple[str, str, str], ...] = (
+    ("scoring.yaml", "points: 15", "points: 25"),                       # a scoring rule's points
+    ("scoring.yaml", "min: 20, max: 29", "min: 22, max: 29"),           # a band boundary …
+    ("scoring.yaml", "min: 10, max: 19", "min: 10, max: 21"),           # … and its neighbour
+    ("tiers.yaml", "gte: 1000", "gte: 2000"),                           # a tier condition
+    ("pipeline.yaml", "probability: 0.4", "probability: 0.5"),          # a stage's probability
+    ("pipeline.yaml", "max_days: 14", "max_days: 10"),                  # a stage limit → alert condition
+    ("slas.yaml", "respond_within: 2h", "respond_within: 3h"),          # an SLA's response time
+    ("sequences.yaml", "after: 7d", "after: 8d"),                       # a sequence step's delay
+    ("utm.yaml", "partner]", "partner, podcast]"),                      # a UTM option
+    ("icp.yaml", "head of operations", "director of operations"),       # a persona title (conditions)
+)
+
+
+def _edit(ws: Path) -> None:
+    for f, old, new in EDITS:
+        p = ws / "specs" / f
+        text = p.read_text()
+        assert old in text, (f, old)
+        p.write_text(text.replace(old, new, 1))
+
+
+def _stable_json(text: str) -> str:
+    """The JSON plan without what depends on the run (fingerprints of live ids)."""
+    data = json.loads(text)
+    data.pop("live_fingerprints", None)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _check(path: Path, actual: str) -> None:
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden {path}; run with GTM_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (GTM_UPDATE_GOLDEN=1 regenerates)"
+
+
+def _plans(provider: str) -> dict[str, str]:
+    out = {}
+    for fmt, name in (("text", "update.txt"), ("markdown", "update.md"), ("json", "update.json")):
+        r = gtm("plan", "--format", fmt, "--detailed-exitcode")
+        assert r.exit_code == 2, r.output
+        out[name] = _stable_json(r.stdout) if fmt == "json" else r.stdout
+        _check(GOLDEN / provider / name, out[name])
+    for line in out["update.txt"].splitlines() + out["update.md"].splitlines():
+        assert not line.endswith("…") and '{"' not in line, line
+    return out
+
+
+def _paths(plan_json: str) -> dict[str, tuple[str, list[str]]]:
+    data: dict[str, Any] = json.loads(plan_json)
+    return {c["address"]: (c["action"], [a["path"] for a in c["attributes"]]) for c in data["changes"]}
+
+
+@pytest.fixture
+def local_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    ws = tmp_path / "local"
+    ws.mkdir()
+    shutil.copy(REPO / "gtm.yaml", ws / "gtm.yaml")
+    shutil.copytree(REPO / "specs", ws / "specs")
+    monkeypatch.chdir(ws)
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    _edit(ws)
+    return _plans("local")
+
+
+def test_update_plans_match_across_providers(local_plans: dict[str, str], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        ws = tmp_path / "emu"
+        write_workspace(ws, emu.base_url)
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        monkeypatch.chdir(ws)
+        r = gtm("apply", "--auto-approve")
+        assert r.exit_code == 0, r.output
+        _edit(ws)
+        emu_plans = _plans("emulator")
+    local, remote = _paths(local_plans["update.json"]), _paths(emu_plans["update.json"])
+    assert len(local) >= 8
+    for address, (action, paths) in local.items():
+        # the same change, the same paths; HubSpot's band formula also carries the score it inlines
+        action2, paths2 = remote[address]
+        assert (action2, [p for p in paths2 if not p.startswith(HUBSPOT_ONLY)]) == (action, paths), address
+    # where the change is identical, so is its text.  (Workflow enrolment conditions are compared
+    # by path only: HubSpot keeps them as OR-of-AND filter branches, read back in that shape.)
+    for address in ("property.contacts.gtm_lead_score", "property.companies.gtm_tier",
+                    "property.contacts.gtm_first_utm_source", "pipeline.deals.gtm-new-business",
+                    "workflow.gtm-sla-hot-inbound"):
+        assert _block(local_plans["update.txt"], address) == _block(emu_plans["update.txt"], address)
+
+
+def _block(text: str, address: str) -> str:
+    """The lines of one change in a text plan (from its ``#`` header to the blank line after it)."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"  # {address} "))
+    end = lines.index("", start)
+    return "\n".join(ln for ln in lines[start:end] if not ln.startswith("  #   ") and "business impact" not in ln)
