@@ -118,6 +118,9 @@ CODES: dict[str, str] = {
     "GTM622": "the CRM did not answer a request in time (timeout_s)",
     "GTM623": "the command ran past its deadline (deadline_s / --deadline)",
     "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
+    "GTM661": "gtm import would overwrite an existing spec file (use --force or --into)",
+    "GTM662": "gtm import: the imported specs do not validate; nothing written",
+    "GTM663": "gtm import: a live object no spec kind expresses (listed, not imported)",
     "GTM650": "records cannot be read for business impact (missing read scope or provider error)",
     "GTM651": "business impact is estimated from a sample (more records than --impact-limit)",
     # phase quality gates (compiler.gates)

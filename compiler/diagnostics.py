@@ -291,7 +291,7 @@ def to_json(ds: Iterable[Diagnostic]) -> str:
         "warning_count": sum(1 for d in items if d.severity is Severity.WARNING),
         "diagnostics": [d.to_dict() for d in items],
     }
-    return json.dumps(payload, indent=2, sort_keys=False)
+    return json.dumps(payload, indent=2, sort_keys=False, allow_nan=False)
 
 
 def github_annotation(d: Diagnostic) -> str:

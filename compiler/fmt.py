@@ -506,14 +506,26 @@ def _strip_comments(text: str) -> str:
     return "\n".join(re.sub(r"(^|\s)#.*$", "", ln) for ln in text.split("\n"))
 
 
+def _reordered(data: Any, model: Any, top: bool = False) -> Any:
+    """Plain data with every mapping's keys in the schema's order (flow mappings included)."""
+    if isinstance(data, dict):
+        return {k: _reordered(data[k], _sub_model(model, str(k))) for k in ordered_keys(data, model, top)}
+    if isinstance(data, list):
+        return [_reordered(x, model) for x in data]
+    return data
+
+
 def dump_documents(docs: list[dict[str, Any]], header: str = "") -> str:
     """New spec text for plain data (``gtm import``), in the canonical style."""
+    from compiler.models import KINDS
+
     cx = _Ctx([])
     if header:
         cx.out.extend(f"# {ln}".rstrip() for ln in header.splitlines())
     for i, d in enumerate(docs):
         if i:
             cx.out.append("---")
-        _emit_doc(cx, d)
+        kind = d.get("kind") if isinstance(d, dict) else None
+        _emit_doc(cx, _reordered(d, KINDS.get(kind) if isinstance(kind, str) else None, top=True))
     text = "\n".join(ln.rstrip() for ln in cx.out) + "\n"
     return format_text(text).text

@@ -163,19 +163,18 @@ def _targets(obj: str, desired: dict[str, Resource], live: dict[str, Resource], 
 
 
 def _needed(obj: str, resources: list[Resource]) -> list[str]:
+    """Properties to read: what conditions and calculations read, plus calculated properties gtm cannot
+    recompute (a live formula it could not read back)."""
     names: set[str] = set()
+    computed: set[str] = set()
     for r in resources:
         if (r.attributes.get("object") or r.object) == obj:
             names |= referenced_properties(r)
-            if r.type == "property" and (_calc(r) or r.attributes.get("formula")):
+            if r.type == "property" and _calc(r):
+                computed.add(r.name)
+            elif r.type == "property" and r.attributes.get("formula"):
                 names.add(r.name)
-    return sorted(names)
-
-
-def _after_record(rec: dict[str, Any], calcs: list[tuple[str, dict[str, Any]]], calculated: set[str]
-                  ) -> dict[str, Any]:
-    raw = {k: v for k, v in rec.items() if k not in calculated}
-    return with_calculated(raw, calcs)
+    return sorted(names - computed)
 
 
 def _effect(t: Target, before: list[Any], after: list[Any], ids: list[str], scale: float, estimated: bool
@@ -283,12 +282,16 @@ def analyse_business(changes: list[Change], provider: Provider, desired_list: li
             diags.append(warning("GTM651", f"impact on {obj} is estimated from {len(sample.records):,} of "
                                            f"{sample.total:,} records (±{basis.margin} points at 95%)",
                                  hint="raise --impact-limit for exact counts"))
-        calculated = {r.name for r in [*d_obj.values(), *l_obj.values()]
-                      if r.type == "property" and (_calc(r) or r.attributes.get("formula"))}
+        # before and after both by the Python evaluator: live calculations on the records' inputs, then
+        # the desired ones; a live calculated property gtm cannot read back keeps the CRM's value
+        live_calcs = [(r.name, calc) for r in l_obj.values() if (calc := _calc(r))]
         calcs = [(r.name, calc) for r in d_obj.values() if (calc := _calc(r))]
+        recomputed = {n for n, _ in live_calcs} | {n for n, _ in calcs}
+        dropped = {r.name for r in l_obj.values() if r.type == "property" and _is_calculated(r)} - recomputed
         ids = [str(rec.get("id")) for rec in sample.records]
-        befores = sample.records
-        afters = [_after_record(rec, calcs, calculated) for rec in sample.records]
+        raws = [{k: v for k, v in rec.items() if k not in recomputed} for rec in sample.records]
+        befores = [with_calculated(raw, live_calcs) for raw in raws]
+        afters = [with_calculated({k: v for k, v in raw.items() if k not in dropped}, calcs) for raw in raws]
         for t in targets:
             eff = _effect(t, [t.before(r) for r in befores], [t.after(r) for r in afters], ids, scale, not exact)
             if eff is None:

@@ -22,7 +22,7 @@ KIND = "gtm-saved-plan"
 def write_saved_plan(path: Path, plan: Plan, project: Project) -> None:
     payload = {"kind": KIND, **plan.to_dict(), "workspace": project.workspace.name if project.workspace else None}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n", encoding="utf-8")
 
 
 MAX_PLAN_BYTES = 64 * 2**20

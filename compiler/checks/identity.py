@@ -50,8 +50,17 @@ def check(ss: SpecSet) -> list[Diagnostic]:
             out.append(_dup("tier", t.id, rng, tiers[t.id]))
         else:
             tiers[t.id] = rng
+    pipeline_labels: dict[tuple[str, str], SourceRange] = {}
     for s in ss.of("Pipeline"):
         out.extend(_unique_in(s, "stages", "stage"))
+        key = (str(s.model.object), s.model.label.strip().lower())
+        lrng = s.at("label")
+        if key in pipeline_labels:
+            out.append(error("GTM310", f'duplicate pipeline label "{s.model.label}" (HubSpot compares labels '
+                                       "without regard to case and needs them unique)", lrng,
+                             notes=(f"first used at {pipeline_labels[key]}",)))
+        else:
+            pipeline_labels[key] = lrng
     # stage ids must be unique across pipelines of one object (HubSpot: dealstage is one enumeration)
     for s in ss.of("LeadScoring"):
         out.extend(_unique_in(s, "rules", "rule"))

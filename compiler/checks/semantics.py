@@ -27,8 +27,20 @@ def _icp(s: Spec) -> list[Diagnostic]:
     return []
 
 
+def _slug_unless_adopted(s: Spec) -> list[Diagnostic]:
+    """Ids gtm creates are slugs; an adopted pipeline keeps the ids the CRM gave (HubSpot numbers them)."""
+    from compiler.models.common import SLUG_RE
+
+    if s.model.adopt:
+        return []
+    ids = [(("id",), s.model.id)] + [(("stages", i, "id"), st.id) for i, st in enumerate(s.model.stages)]
+    return [error("GTM105", f"invalid identifier '{v}': use lower-case letters, digits and single hyphens, "
+                            "starting with a letter", s.at(*path), hint="or add `adopt: true` to keep a live id")
+            for path, v in ids if not SLUG_RE.match(v)]
+
+
 def _pipeline(s: Spec) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = _slug_unless_adopted(s)
     seen_closed = None
     for i, st in enumerate(s.model.stages):
         p = st.probability

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any as AnyT
 
 from compiler.conditions.ast import (
@@ -115,6 +116,10 @@ class _Parser:
             return None
         v = data[op]
         rng = self.doc.at(vp)
+        bad = _non_finite(v)
+        if bad is not None:
+            self.fail(vp, f"{op}: {bad} is not a finite number", hint="write a number such as 10 or 2.5")
+            return None
         if op in ("eq", "ne"):
             if not isinstance(v, _SCALARS):
                 self.fail(vp, f"{op} takes a single value (string, number or boolean)")
@@ -132,7 +137,11 @@ class _Parser:
                     or not all(isinstance(x, int | float | str) and not isinstance(x, bool) for x in v)):
                 self.fail(vp, "between takes [low, high]")
                 return None
-            if all(isinstance(x, int | float) for x in v) and v[0] > v[1]:
+            numeric = [isinstance(x, int | float) for x in v]
+            if numeric[0] != numeric[1]:
+                self.fail(vp, f"between: low {v[0]!r} and high {v[1]!r} must both be numbers or both dates")
+                return None
+            if v[0] > v[1]:
                 self.fail(vp, f"between: low {v[0]} is greater than high {v[1]}")
                 return None
         elif op in ("contains", "not_contains"):
@@ -143,6 +152,14 @@ class _Parser:
             self.fail(vp, "known takes true or false")
             return None
         return Leaf(prop, op, v, rng)
+
+
+def _non_finite(v: AnyT) -> str | None:
+    """The text of the first NaN or infinity in ``v`` (``.nan``, ``.inf``, ``1e309``), else None."""
+    for x in v if isinstance(v, list) else [v]:
+        if isinstance(x, float) and not math.isfinite(x):
+            return str(x)
+    return None
 
 
 def parse_condition(data: AnyT, doc: Document, path: Path_) -> tuple[Condition | None, list[Diagnostic]]:

@@ -22,7 +22,7 @@ def lower(spec: Spec, cx: LowerContext) -> None:
         stages.append({
             "id": stage_live_id(pid, st.id, m.adopt),
             "label": st.label,
-            "display_order": i,
+            "display_order": i if st.order is None else st.order,
             "probability": round(stage_probability(st), 1),
             "closed": st.closed is not None,
         })

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-DURATION_RE = re.compile(r"^(\d+)(m|h|d)$")
+DURATION_RE = re.compile(r"^([0-9]+)(m|h|d)$")  # ASCII digits: \d also matches ٣ and ３
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
 MAX_SLUG = 60
 
@@ -17,11 +17,11 @@ MAX_SLUG = 60
 class SpecModel(BaseModel):
     """Base for every spec model: unknown keys are errors, no silent coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 def _slug(v: str) -> str:
-    if not SLUG_RE.match(v):
+    if not SLUG_RE.fullmatch(v):  # fullmatch: `$` alone would accept a trailing newline
         raise PydanticCustomError(
             "gtm_slug",
             "invalid identifier '{value}': use lower-case letters, digits and single hyphens, starting with a letter",
@@ -36,7 +36,7 @@ MAX_DURATION_S = 3650 * 86400  # ten years
 
 
 def _duration(v: str) -> str:
-    m = DURATION_RE.match(v)
+    m = DURATION_RE.fullmatch(v)
     if not m:
         raise PydanticCustomError(
             "gtm_duration", "invalid duration '{value}': write a whole number and a unit, like 30m, 4h or 2d",

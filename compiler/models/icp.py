@@ -13,8 +13,8 @@ ROLES: tuple[str, ...] = ("economic_buyer", "champion", "technical_buyer", "end_
 
 
 class Range(SpecModel):
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=0, le=10**9)
+    max: int | None = Field(default=None, ge=0, le=10**9)
 
 
 class Firmographics(SpecModel):

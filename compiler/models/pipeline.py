@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from compiler.models.common import Slug, SpecModel
+from compiler.models.common import MAX_SLUG, SpecModel
+
+LIVE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _live_id(v: str) -> str:
+    if not LIVE_ID_RE.match(v) or len(v) > MAX_SLUG:
+        raise PydanticCustomError(
+            "gtm_slug", "invalid identifier '{value}': use letters, digits, hyphens and underscores, at most 60",
+            {"value": v})
+    return v
+
+
+# a slug, or (in an adopted pipeline) the id the CRM gave: HubSpot numbers pipelines and stages made
+# in its UI; compiler.checks.semantics asks for a slug unless the pipeline says `adopt: true`
+PipelineId = Annotated[str, AfterValidator(_live_id), WithJsonSchema(
+    {"type": "string", "pattern": LIVE_ID_RE.pattern, "maxLength": MAX_SLUG})]
 
 
 class Stage(SpecModel):
-    id: Slug
+    id: PipelineId
     label: str = Field(min_length=1, max_length=100)
     probability: float | None = None
-    max_days: int | None = Field(default=None, gt=0)
+    max_days: int | None = Field(default=None, gt=0, le=3650)
     closed: Literal["won", "lost"] | None = None
     entry: list[str] = Field(default_factory=list)
     exit: list[str] = Field(default_factory=list)
+    order: int | None = Field(default=None, description="display order when it is not the list position")
 
 
 class RemovedStage(SpecModel):
     """A stage taken out of the pipeline, and where the deals it holds move to."""
 
     id: str = Field(min_length=1)
-    moved_to: Slug
+    moved_to: PipelineId
 
 
 class Pipeline(SpecModel):
@@ -31,9 +50,9 @@ class Pipeline(SpecModel):
 
     kind: Literal["Pipeline"]
     object: Literal["deals"] = "deals"
-    id: Slug
+    id: PipelineId
     label: str = Field(min_length=1, max_length=100)
     adopt: bool = Field(default=False, description="manage an existing pipeline with this exact id")
-    display_order: int = 0
+    display_order: int = Field(default=0, ge=-1, le=1_000_000)
     stages: list[Stage] = Field(min_length=1, max_length=100)
     removed_stages: list[RemovedStage] = Field(default_factory=list)

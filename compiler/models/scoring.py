@@ -18,14 +18,14 @@ class Rule(SpecModel):
 
 class Band(SpecModel):
     id: Slug
-    min: int | None = None
-    max: int | None = None
+    min: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
+    max: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
     route: Slug
     sla: Slug | None = None
 
 
 class Mql(SpecModel):
-    min_score: int
+    min_score: int = Field(ge=-1_000_000, le=1_000_000)
 
 
 class LeadScoring(SpecModel):

@@ -86,8 +86,9 @@ def issue_body(plan: str, environment: str, env: Mapping[str, str]) -> str:
         f"Last checked {_now()} by {_run_link(env)}.\n\n"
         "**To resolve**, either make the CRM match git again (run `gtm apply -e "
         f"{environment}`, or merge a spec change, which applies on merge), or bring the live change "
-        "into the specs (`gtm import`, then a pull request). This issue is updated on every scheduled "
-        "check and closed automatically once no drift is found.\n\n---\n\n"
+        f"into the specs (`gtm import -e {environment} --only properties --force`, or `--only pipelines`, "
+        "rewrites the imported spec files from the CRM; open a pull request with the diff). This issue is "
+        "updated on every scheduled check and closed automatically once no drift is found.\n\n---\n\n"
     )
     where = f"the plan artifact of the [workflow run]({url})" if url else ""
     return cap_body(head, plan.rstrip("\n") + "\n", where=where)

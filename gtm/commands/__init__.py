@@ -44,6 +44,10 @@ REGISTRY: dict[str, Entry] = {
         "gtm.commands.test", "test",
         "Run the spec tests (kind: Test) offline with the evaluator; exit 1 on a failed case.",
     ),
+    "sample-data": Entry(
+        "gtm.commands.sample_data", "sample_data",
+        "Fill an environment with deterministic synthetic records (local: replaces them; emulator: adds).",
+    ),
     "explain": Entry(
         "gtm.commands.explain", "explain",
         "Explain a RECORD (JSON of property values, or @file.json) against the specs.",
@@ -67,6 +71,10 @@ REGISTRY: dict[str, Entry] = {
     "emulator": Entry(
         "gtm.commands.emulator", "emulator",
         "Serve a stateful HubSpot API emulator (properties, groups, pipelines, lists, flows, records).",
+    ),
+    "import": Entry(
+        "gtm.commands.import_", "import_cmd",
+        "Write spec files (Properties, Pipeline) for what the portal holds, so a plan right after shows no changes.",
     ),
     "fmt": Entry(
         "gtm.commands.fmt", "fmt",

@@ -34,7 +34,7 @@ def gate(root: Path, specs_dir: Path | None, phase: int | None, env_name: str | 
     choice = choose_phase(phase, cwd=project.root)
     report = run_gates(project, choice.phase, env_name, _planner(), choice.source)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2))
+        click.echo(json.dumps(report.to_dict(), indent=2, allow_nan=False))
     elif fmt == "markdown":
         from gtm.views.markdown import render_gate_markdown
 

@@ -8,4 +8,4 @@ from compiler.plan import Plan
 
 
 def render_plan_json(plan: Plan) -> str:
-    return json.dumps(plan.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
+    return json.dumps(plan.to_dict(), indent=2, sort_keys=False, default=str, allow_nan=False) + "\n"

@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 import threading
 import time
 from collections import Counter, deque
@@ -117,13 +119,38 @@ class Meter:
 
 
 class Redactor:
+    """Removes the token from text a server sent back, in whatever form it echoes it.
+
+    Not only the exact token: any run of token-like characters that shares ``WINDOW`` consecutive
+    characters with the token (a truncated echo), in any letter case, or with its base64 forms
+    (standard and URL-safe, which a server may echo from an ``Authorization`` header).
+    """
+
+    WINDOW = 8
+    _RUN = re.compile(r"[A-Za-z0-9+/=_-]{8,}")
+
     def __init__(self, secret: str) -> None:
         self.secret = secret
+        forms = [secret]
+        if secret:
+            raw = secret.encode()
+            forms += [base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode(),
+                      base64.b64encode(b"Bearer " + raw).decode()]
+        self._windows = {f.lower()[i:i + self.WINDOW] for f in forms if len(f) >= self.WINDOW
+                         for i in range(len(f) - self.WINDOW + 1)}
+
+    def _hit(self, run: str) -> bool:
+        low = run.lower()
+        return any(low[i:i + self.WINDOW] in self._windows for i in range(len(low) - self.WINDOW + 1))
 
     def __call__(self, text: str) -> str:
-        if self.secret and self.secret in text:
+        if not self.secret:
+            return text
+        if self.secret in text:
             text = text.replace(self.secret, "***")
-        return text
+        if len(self.secret) < self.WINDOW:
+            return text
+        return self._RUN.sub(lambda m: "***" if self._hit(m.group(0)) else m.group(0), text)
 
 
 def error_body(body: Any) -> dict[str, Any]:

@@ -46,6 +46,9 @@ OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
 BATCH = 100
 SEARCH_PAGE = 200  # HubSpot's largest search page
+# record properties HubSpot computes itself (a client cannot set them)
+READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
+                                    "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
 Report = Callable[[Change, str | None], None]
 
 
@@ -457,7 +460,8 @@ class HubSpotProvider:
         def rows(page: dict[str, Any]) -> list[dict[str, Any]]:
             return [{**(r.get("properties") or {}), "id": str(r["id"])} for r in page.get("results") or []]
 
-        first = self._page_by_id(obj, props, 0, SEARCH_PAGE, inclusive=False)
+        page_size = min(SEARCH_PAGE, limit)
+        first = self._page_by_id(obj, props, 0, page_size, inclusive=False)
         total = int(first.get("total") or 0)
         out = rows(first)
         if total <= limit:
@@ -472,18 +476,38 @@ class HubSpotProvider:
                            "properties": ["hs_object_id"], "limit": 1}) or {}
         lo = int(out[0]["id"]) if out else 0
         hi = int((last.get("results") or [{"id": lo}])[0]["id"])
-        slices = max(1, -(-limit // SEARCH_PAGE))
+        slices = max(1, -(-limit // page_size))
         seen = {r["id"] for r in out}
         step = max(1, (hi - lo) // slices)
         for k in range(1, slices):
             if len(out) >= limit:
                 break
-            for r in rows(self._page_by_id(obj, props, lo + k * step, min(SEARCH_PAGE, limit - len(out)),
+            for r in rows(self._page_by_id(obj, props, lo + k * step, min(page_size, limit - len(out)),
                                            inclusive=True)):
                 if r["id"] not in seen:
                     seen.add(r["id"])
                     out.append(r)
         return RecordSample(out, total, False, self.meter.requests - before)
+
+    def write_sample_records(self, obj: str, records: list[dict[str, Any]], live: LiveState) -> int:
+        """Create ``records`` (batches of 100), keeping only properties the portal has and lets a client set."""
+        props = {r.name: r.attributes for r in live.resources if r.type == "property" and r.object == obj
+                 and not r.attributes.get("calculation") and not r.attributes.get("formula")
+                 and r.name not in READ_ONLY_RECORD_PROPS}
+
+        def allowed(name: str, value: Any) -> bool:
+            attrs = props.get(name)
+            if attrs is None or value in (None, ""):
+                return False
+            if attrs.get("type") == "enumeration" and attrs.get("field_type") not in ("booleancheckbox",):
+                return str(value) in {str(o.get("value")) for o in attrs.get("options") or []}
+            return True
+
+        api = self.client.crm.objects.batch_api
+        for i in range(0, len(records), BATCH):
+            inputs = [{"properties": {k: v for k, v in r.items() if allowed(k, v)}} for r in records[i:i + BATCH]]
+            self._json(f"create sample {obj}", api.create, obj, {"inputs": inputs})
+        return len(records)
 
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         ids: list[str] = []

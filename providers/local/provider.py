@@ -81,6 +81,21 @@ class LocalProvider:
             out.extend({"id": str(i), **with_calculated(json.loads(p), calcs)} for i, p in rows)
         return RecordSample(out, total, exact)
 
+    def write_sample_records(self, obj: str, records: list[dict[str, Any]], live: LiveState) -> int:
+        """Replace every record of ``obj`` with ``records`` (one transaction)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("DELETE FROM records WHERE object=?", (obj,))
+            self.conn.executemany(
+                "INSERT INTO records(object, id, properties) VALUES (?,?,?)",
+                [(obj, i, json.dumps({k: (None if v is None else str(v)) for k, v in r.items()}))
+                 for i, r in enumerate(records, start=1)])
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.conn.execute("ROLLBACK")
+            raise ProviderError(f"cannot write {obj} records to {self.path}: {e}") from None
+        return len(records)
+
     def add_records(self, obj: str, records: list[dict[str, Any]]) -> list[int]:
         cur = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM records WHERE object=?", (obj,)).fetchone()[0]
         ids = []

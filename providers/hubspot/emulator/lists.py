@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 
 from .errors import not_found, validation
 from .list_filters import matches, normalize, object_name_of
-from .record_values import effective_values
+from .record_values import effective_values, formula_properties
 from .requestio import check_fields, json_object, no_content, query_bool, query_list, respond
 from .runtime import portal
 from .state import PortalState, now_iso
@@ -43,11 +43,13 @@ def compute_size(state: PortalState, lst: dict[str, Any]) -> int:
     if tree is None:
         return 0
     object_name = object_name_of(lst["objectTypeId"])
+    formulas = formula_properties(state, object_name)  # looked up once, not per record
+    types = state.property_types(object_name)
     return sum(
         1
         for record in state.records[object_name].values()
         if not record["archived"]
-        and matches(tree, effective_values(state, object_name, record["properties"]))
+        and matches(tree, effective_values(state, object_name, record["properties"], formulas, types))
     )
 
 

@@ -240,15 +240,23 @@ def derived_values(state: PortalState, object_name: str, values: dict[str, str])
     }
 
 
-def effective_values(state: PortalState, object_name: str, raw: dict[str, str]) -> dict[str, str | None]:
-    """Stored values plus derived and calculated ones (what reads and filters see)."""
+def formula_properties(state: PortalState, object_name: str) -> dict[str, dict[str, Any]]:
+    """``{name: property}`` of the live properties with a formula (computed on read)."""
+    return {p["name"]: p for p in state.active_properties(object_name)
+            if p["fieldType"] == CALC and p.get("calculationFormula")}
+
+
+def effective_values(state: PortalState, object_name: str, raw: dict[str, str],
+                     formulas: dict[str, dict[str, Any]] | None = None, types: dict[str, str] | None = None
+                     ) -> dict[str, str | None]:
+    """Stored values plus derived and calculated ones (what reads and filters see).  ``calc`` and
+    ``types`` may be passed in when one request evaluates many records."""
     values: dict[str, str | None] = {**raw, **derived_values(state, object_name, raw)}
     # HubSpot's own calculated properties carry no formula here; their values stay as stored
-    calc = {p["name"]: p for p in state.active_properties(object_name)
-            if p["fieldType"] == CALC and p.get("calculationFormula")}
+    calc = formulas if formulas is not None else formula_properties(state, object_name)
     if not calc:
         return values
-    types = state.property_types(object_name)
+    types = types if types is not None else state.property_types(object_name)
     done: set[str] = set()
 
     def compute(name: str, trail: frozenset[str]) -> None:

@@ -41,10 +41,13 @@ BATCH_LIMIT = 100
 
 
 def record_view(
-    state: PortalState, object_name: str, record: dict[str, Any], wanted: list[str] | None = None
+    state: PortalState, object_name: str, record: dict[str, Any], wanted: list[str] | None = None,
+    values: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    """The ``SimplePublicObject`` for a stored record with the requested properties."""
-    values = effective_values(state, object_name, record["properties"])
+    """The ``SimplePublicObject`` for a stored record with the requested properties (``values``: its
+    effective values when the caller computed them already)."""
+    if values is None:
+        values = effective_values(state, object_name, record["properties"])
     names = list(DEFAULT_PROPERTIES[object_name]) if not wanted else ["hs_object_id", *wanted]
     props: dict[str, str | None] = {}
     for name in names:
@@ -162,8 +165,10 @@ def update(objectType: str, objectId: str) -> Response:
 @bp.delete(BASE + "/<objectId>")
 def archive(objectType: str, objectId: str) -> Response:
     object_name = resolve(objectType)
-    record = find_record(portal(), object_name, objectId)
+    state = portal()
+    record = find_record(state, object_name, objectId)
     record.update(archived=True, updatedAt=now_iso())
+    state.record_epoch += 1
     return no_content()
 
 
@@ -261,4 +266,5 @@ def batch_archive(objectType: str) -> Response:
         record = state.records[object_name].get(str(item.get("id"))) if isinstance(item, dict) else None
         if record is not None and not record["archived"]:
             record.update(archived=True, updatedAt=stamp)
+            state.record_epoch += 1
     return no_content()

@@ -13,8 +13,10 @@ filtered and sorted on their computed values.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
+import weakref
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,7 +26,7 @@ from flask import Blueprint, Response
 from .errors import validation
 from .formula_eval import Unevaluable, epoch_millis
 from .objecttypes import resolve
-from .record_values import effective_values
+from .record_values import derived_values, effective_values, formula_properties
 from .records import record_view
 from .requestio import check_fields, json_object, respond
 from .runtime import portal
@@ -231,16 +233,28 @@ def search(objectType: str) -> Response:
         )
     matches = _predicate(state, object_name, body.get("filterGroups"))
     query = str(body.get("query") or "").strip().lower()
+    wanted = body.get("properties") or None
+    keyset = _keyset_start(body, query)
+    if keyset is not None:
+        return respond(_keyset_page(state, object_name, keyset, after, limit, wanted))
+    formulas = formula_properties(state, object_name)
+    types = state.property_types(object_name)
+    needed = {str(f.get("propertyName")) for g in body.get("filterGroups") or [] if isinstance(g, dict)
+              for f in g.get("filters") or [] if isinstance(f, dict)}
+    needed |= {name for name, _, _ in _sort_key(state, object_name, body.get("sorts"))}
+    full = bool(query) or bool(needed & set(formulas))
     rows = []
     for record in state.records[object_name].values():
         if record["archived"]:
             continue
-        values = effective_values(state, object_name, record["properties"])
+        if full:
+            values = effective_values(state, object_name, record["properties"], formulas, types)
+        else:  # no filter, sort or query reads a formula: skip evaluating them for every record
+            values = {**record["properties"], **derived_values(state, object_name, record["properties"])}
         if matches(values) and (not query or any(query in (v or "").lower() for v in values.values())):
             rows.append((record, values))
     _sorted(rows, _sort_key(state, object_name, body.get("sorts")))
     page = rows[after : min(after + limit, MAX_RESULTS)]
-    wanted = body.get("properties") or None
     out: dict[str, Any] = {
         "total": len(rows),
         "results": [record_view(state, object_name, record, wanted) for record, _ in page],
@@ -248,3 +262,61 @@ def search(objectType: str) -> Response:
     if after + limit < len(rows):
         out["paging"] = {"next": {"after": str(after + limit)}}
     return respond(out)
+
+
+# -- keyset paging on hs_object_id (the common way to read every record) ------------------------
+_ID_INDEX: weakref.WeakKeyDictionary[PortalState, dict[str, tuple[int, int, list[int]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _keyset_start(body: dict[str, Any], query: str) -> tuple[int, bool] | None:
+    """``(value, inclusive)`` when the search is only ``hs_object_id > value`` (or ``>=``, or no filter)
+    sorted by ``hs_object_id`` ascending: answered from an id index instead of a scan."""
+    sorts = body.get("sorts") or []
+    if query or len(sorts) != 1:
+        return None
+    sort = sorts[0]
+    if not (sort == "hs_object_id" or (isinstance(sort, dict) and sort.get("propertyName") == "hs_object_id"
+                                       and sort.get("direction", "ASCENDING") == "ASCENDING")):
+        return None
+    groups = body.get("filterGroups") or []
+    if not groups:
+        return (0, True)
+    if len(groups) != 1 or not isinstance(groups[0], dict) or len(groups[0].get("filters") or []) != 1:
+        return None
+    f = groups[0]["filters"][0]
+    if f.get("propertyName") != "hs_object_id" or f.get("operator") not in ("GT", "GTE"):
+        return None
+    try:
+        return (int(Decimal(str(f.get("value")))), f["operator"] == "GTE")
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _live_ids(state: PortalState, object_name: str) -> list[int]:
+    records = state.records[object_name]
+    per_state = _ID_INDEX.setdefault(state, {})
+    cached = per_state.get(object_name)
+    if cached is None or cached[0] != len(records) or cached[1] != state.record_epoch:
+        ids = sorted(int(i) for i, r in records.items() if not r["archived"])
+        cached = (len(records), state.record_epoch, ids)
+        per_state[object_name] = cached
+    return cached[2]
+
+
+def _keyset_page(state: PortalState, object_name: str, start: tuple[int, bool], after: int, limit: int,
+                 wanted: list[str] | None) -> dict[str, Any]:
+    ids = _live_ids(state, object_name)
+    value, inclusive = start
+    first = bisect.bisect_left(ids, value) if inclusive else bisect.bisect_right(ids, value)
+    total = len(ids) - first
+    lo = first + after
+    hi = first + min(after + limit, MAX_RESULTS)
+    records = state.records[object_name]
+    out: dict[str, Any] = {
+        "total": total,
+        "results": [record_view(state, object_name, records[str(i)], wanted) for i in ids[lo:hi]],
+    }
+    if after + limit < total:
+        out["paging"] = {"next": {"after": str(after + limit)}}
+    return out

@@ -44,6 +44,8 @@ class PortalState:
         self.flows: dict[str, dict[str, Any]] = {}
         #: object -> record id -> {"id", "properties", "createdAt", "updatedAt", "archived"}.
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in OBJECT_IDS}
+        #: bumped whenever a record is archived (search's id index is rebuilt when it or the count moves).
+        self.record_epoch = 0
         self._counters: dict[str, Iterator[int]] = {k: itertools.count(v) for k, v in _ID_STARTS.items()}
         from .directory import Directory
 
