@@ -18,6 +18,7 @@ from compiler.conditions.parse import parse_condition
 from compiler.diagnostics import Diagnostic, Diagnostics, SourceRange, error, warning
 from compiler.ownership_rules import ownership_problems
 from compiler.parse import parse_document, suggest, validation_diagnostics
+from compiler.portal import all_extras, check_conditions, check_workspace
 from compiler.source import Document, load_file
 from compiler.specset import SpecSet, condition_paths
 from compiler.workspace import Workspace
@@ -69,7 +70,7 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
         ws = Workspace.model_validate(doc.data)
     except ValidationError as e:
         diags = validation_diagnostics(doc, doc.data, e, Workspace)
-        return None, doc, [d if not d.summary.startswith("environments") else
+        return None, doc, [d if not d.summary.startswith(("environments", "portal")) else
                            Diagnostic(_environment_code(d), d.severity, d.summary,
                                       d.range, d.address, d.notes, d.hint)
                            for d in diags]
@@ -96,13 +97,18 @@ def load_workspace(root: Path) -> tuple[Workspace | None, Document | None, list[
                 _, cd = parse_condition(raw, doc, ("checks", i, fld))
                 problems.extend(cd)
         del c
+    problems.extend(check_workspace(ws, doc))
     return ws, doc, problems
 
 
 def _environment_code(d: Diagnostic) -> str:
-    """GTM220 for a bad value under ``mappings``, GTM203 for other bad environment values."""
+    """GTM220 for a bad value under ``mappings``, GTM211 under ``portal``, GTM203 for other bad environment
+    values."""
     if d.code not in ("GTM103", "GTM104"):
         return d.code
+    where = d.summary.split(":", 1)[0]
+    if where.startswith("portal") or ".portal" in where:
+        return "GTM211"
     return "GTM220" if ".mappings" in d.summary.split(":", 1)[0] else ("GTM203" if d.code == "GTM104" else d.code)
 
 
@@ -205,4 +211,7 @@ def load_project(root: Path, spec_dir: Path | None = None, check: bool = True) -
     elif check:
         # still run cross-file checks on what parsed, so one run shows as much as possible
         diags.extend(run_checks(ss))
+    if check and (ws is not None or not wd):
+        own = (ws.ownership.prefix if ws is not None else "gtm") + "_"
+        diags.extend(check_conditions(ss, all_extras(ws), own))
     return Project(root, ws, wdoc, ss, diags, files)

@@ -59,6 +59,45 @@ class Mappings(SpecModel):
     teams: NameMap = Field(default_factory=dict)
 
 
+_PROPERTY_NAME_RE = r"^[a-z][a-z0-9_]{0,99}$"
+PropertyName = Annotated[str, Field(pattern=_PROPERTY_NAME_RE)]
+
+
+def _option_value(v: object) -> object:
+    """Option values are strings in HubSpot; YAML numbers (``100``, ``1.5``) are taken as written."""
+    return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+OptionValue = Annotated[str, BeforeValidator(_option_value), Field(min_length=1, max_length=400)]
+
+
+class PortalProperty(SpecModel):
+    """A property the team's portal has that a fresh portal lacks (created outside gtm)."""
+
+    name: PropertyName
+    type: Literal["string", "number", "date", "datetime", "enumeration", "bool", "phone_number"] = "string"
+    label: str | None = None
+    options: list[OptionValue] = Field(default_factory=list)
+
+
+class PortalObject(SpecModel):
+    """What one CRM object of the portal has beyond a fresh portal."""
+
+    properties: list[PortalProperty] = Field(default_factory=list)
+    options: dict[PropertyName, list[OptionValue]] = Field(default_factory=dict)
+
+
+class Portal(SpecModel):
+    """What the team's HubSpot portal has that a fresh portal lacks, per object: extra properties
+    (``properties``) and extra values of existing enumerations (``options``).  Offline checks and the
+    local provider accept these as if the portal had them."""
+
+    contacts: PortalObject = Field(default_factory=PortalObject)
+    companies: PortalObject = Field(default_factory=PortalObject)
+    deals: PortalObject = Field(default_factory=PortalObject)
+    tickets: PortalObject = Field(default_factory=PortalObject)
+
+
 class LocalEnvironment(SpecModel):
     """The embedded SQLite provider (the default; no account needed)."""
 
@@ -68,6 +107,7 @@ class LocalEnvironment(SpecModel):
     mappings: Mappings = Field(default_factory=Mappings)
     deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
+    portal: Portal = Field(default_factory=Portal)
 
 
 class HubSpotEnvironment(SpecModel):
@@ -83,6 +123,7 @@ class HubSpotEnvironment(SpecModel):
         "seconds to wait for HubSpot to answer one request (connecting: at most 10)"))
     deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
+    portal: Portal = Field(default_factory=Portal)
 
 
 Environment = Annotated[LocalEnvironment | HubSpotEnvironment, Field(discriminator="provider")]
@@ -126,3 +167,4 @@ class Workspace(SpecModel):
     default_environment: str = "local"
     ownership: Ownership = Field(default_factory=Ownership)
     checks: list[CustomCheck] = Field(default_factory=list)
+    portal: Portal = Field(default_factory=Portal)

@@ -70,8 +70,9 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
             try:
                 for ch in wave:
                     for m in ch.moves:
-                        n = s.provider.move_records("deals", m.property, m.from_value, m.to_value)
-                        journal.mark(index[id(ch)], "running", f"moved {n} deals {m.from_value} → {m.to_value}")
+                        rec = ch.resource.object or "deals"
+                        n = s.provider.move_records(rec, m.property, m.from_value, m.to_value)
+                        journal.mark(index[id(ch)], "running", f"moved {n} {rec} {m.from_value} → {m.to_value}")
                 s.provider.apply_changes(wave, s.live, report)
             except ProviderError as e:
                 for ch in wave:

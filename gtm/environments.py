@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic, error
 from compiler.parse import suggest
 from compiler.project import Project
@@ -26,15 +27,18 @@ def resolve(project: Project, name: str | None) -> tuple[str, Environment | None
     return env_name, env, []
 
 
-def make_provider(env: Environment, root: Path, env_name: str) -> Provider:
-    """Instantiate the provider for ``env``; raises ProviderError with a safe message."""
+def make_provider(env: Environment, root: Path, env_name: str, portal: PortalExtras = NO_EXTRAS) -> Provider:
+    """Instantiate the provider for ``env``; raises ProviderError with a safe message.
+
+    ``portal`` is what gtm.yaml declares the portal has beyond a fresh one: the local provider serves
+    it as if its portal had it; a HubSpot portal is read as it is."""
     if isinstance(env, LocalEnvironment):
         from providers.local import LocalProvider
 
         path = Path(env.path)
         if not path.is_absolute():
             path = root / path
-        return LocalProvider(path)
+        return LocalProvider(path, portal)
     if isinstance(env, HubSpotEnvironment):
         try:
             from providers.hubspot.provider import HubSpotProvider

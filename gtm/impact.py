@@ -8,6 +8,8 @@ from compiler.diagnostics import Diagnostic, error
 from compiler.plan import Change, Impact, Move
 from providers.base import LiveState, Provider
 
+# the record properties holding a record's pipeline and stage, per object
+_RECORD_FIELDS = {"deals": ("pipeline", "dealstage"), "tickets": ("hs_pipeline", "hs_pipeline_stage")}
 _NOUN = {"contacts": "contacts", "companies": "companies", "deals": "deals", "tickets": "tickets"}
 
 
@@ -53,23 +55,25 @@ def analyse(changes: list[Change], provider: Provider, live: LiveState, protecte
                     n = sum(provider.count_records(obj, r.name, v) for v in sorted(removed))
                     ch.impact = Impact(n, f"{n} {noun} use removed option(s) {', '.join(sorted(removed))}", n > 0)
         elif r.type == "pipeline":
+            rec = obj if obj in _RECORD_FIELDS else "deals"
+            pipe_prop, stage_prop = _RECORD_FIELDS[rec]
             if ch.action == "delete":
-                n = provider.count_records("deals", "pipeline", r.name)
-                ch.impact = Impact(n, f"{n} deals are in this pipeline", n > 0)
+                n = provider.count_records(rec, pipe_prop, r.name)
+                ch.impact = Impact(n, f"{n} {rec} are in this pipeline", n > 0)
             elif ch.action in ("update", "replace"):
                 gone = [s for s in _stage_ids(ch.before.attributes if ch.before else None)
                         if s not in _stage_ids(ch.after.attributes if ch.after else None)]
                 moves = {m["from"]: m["to"] for m in stage_moves.get(r.address, [])}
                 total_lost = 0
                 for s in gone:
-                    n = provider.count_records("deals", "dealstage", s)
+                    n = provider.count_records(rec, stage_prop, s)
                     if s in moves:
-                        ch.moves.append(Move("dealstage", s, moves[s], n))
+                        ch.moves.append(Move(stage_prop, s, moves[s], n))
                     elif n > 0:
                         total_lost += n
                         src = ch.after.source if ch.after else None
                         diags.append(error(
-                            "GTM611", f'stage "{s}" of {r.address} holds {n} deals; say where they move',
+                            "GTM611", f'stage "{s}" of {r.address} holds {n} {rec}; say where they move',
                             src, address=r.address,
                             hint=f"add `removed_stages: [{{id: {s.split('-')[-1]}, moved_to: <stage>}}]` "
                                  "to the pipeline spec"))
@@ -77,7 +81,7 @@ def analyse(changes: list[Change], provider: Provider, live: LiveState, protecte
                     lost = total_lost
                     ch.impact = Impact(lost + sum(m.records for m in ch.moves),
                                        f"removes stage(s) {', '.join(gone)}"
-                                       + (f"; {lost} deals would lose their stage" if lost else ""), lost > 0)
+                                       + (f"; {lost} {rec} would lose their stage" if lost else ""), lost > 0)
         elif r.type == "list" and ch.action == "delete":
             users = [w.address for w in live.resources if w.type == "workflow" and r.name in str(w.attributes)]
             ch.impact = Impact(len(users), ("used by " + ", ".join(users)) if users else "not used by a workflow",

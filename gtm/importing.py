@@ -20,7 +20,7 @@ from compiler.models.pipeline import LIVE_ID_RE
 from compiler.models.properties import FIELD_TYPES, MAX_PROPERTY_NAME, PROPERTY_NAME_RE
 
 KINDS_OF: dict[str, str] = {"properties": "Properties", "pipelines": "Pipeline"}
-PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
+PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 LOCK_GROUP = "gtm_lock"
 
 
@@ -126,6 +126,12 @@ def _stage_entry(obj: str, pid: str, st: dict[str, Any], i: int, gtm_made: bool
     if not LIVE_ID_RE.match(sid):
         return None, f'stage id "{sid}" is not one a spec can hold'
     entry: dict[str, Any] = {"id": sid, "label": st.get("label") or sid}
+    if obj == "tickets":
+        if st.get("closed"):
+            entry["closed"] = True
+        if int(st.get("display_order", i)) != i:
+            entry["order"] = int(st["display_order"])
+        return entry, None
     prob = float(st.get("probability") or 0.0)
     if st.get("closed"):
         if prob == 1.0:

@@ -11,8 +11,9 @@ by three tiers is one diagnostic at the ICP, and the lowered-resource check that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compiler.checks.references import condition_object
@@ -120,4 +121,28 @@ def leaf_checks(ss: SpecSet, cat: Catalog) -> LeafReport:
             for node, npath in walk_paths(cond, path):
                 if isinstance(node, Leaf):
                     _leaf(cat, spec, obj, node, npath, out)
+    return out
+
+
+_LEAF_IN_SUMMARY = re.compile(r"\{property: ([^,{}]+), ([a-z_]+): ")
+
+
+def at_spec_leaves(diags: list[Diagnostic], ss: SpecSet) -> list[Diagnostic]:
+    """Move a backend diagnostic about one leaf (``{property: X, op: …}``, e.g. a condition HubSpot
+    cannot express) from the resource's line to that leaf in the spec file the resource came from —
+    the ``exit_when`` key of a sequence, the ``when`` of an SLA — when the file has exactly one such
+    leaf.  Leaves made by sugar expansion (``icp``, ``persona``) keep the resource's position."""
+    out: list[Diagnostic] = []
+    for d in diags:
+        m = _LEAF_IN_SUMMARY.search(d.summary)
+        if m is None or d.range is None:
+            out.append(d)
+            continue
+        prop, op = m.group(1), m.group(2)
+        found = [spec.doc.at((*path, op))
+                 for spec in ss.specs if spec.doc.file == d.range.file
+                 for site, cond in ss.condition_sites(spec)
+                 for node, path in walk_paths(cond, site)
+                 if isinstance(node, Leaf) and node.property == prop and node.op == op]
+        out.append(replace(d, range=found[0]) if len(found) == 1 else d)
     return out

@@ -75,7 +75,12 @@ def apply_lock(provider: Provider, env: str) -> Iterator[Held]:
         except LockHeld as e:
             if not _dead_here(e.holder):
                 raise LockError(_held_message(env, e.holder)) from None
-            provider.break_lock()
+            try:
+                provider.break_lock()
+            except ProviderError as be:
+                if be.status != 404:
+                    raise
+                # another process broke the same stale lock first; the acquire below decides who holds it
             click.echo(f"Note: broke a stale apply lock left by pid {e.holder.get('pid')} on this host, "
                        "which is no longer running.", err=True)
             provider.acquire_lock(holder)

@@ -14,6 +14,8 @@ from compiler.ir import Resource, owned
 from compiler.lowering import Lowered, infer_origin, lower, resource_conditions
 from compiler.parse import suggest
 from compiler.plan import Change, ImpactSummary, Plan
+from compiler.portal import check_declared_live
+from compiler.portal import extras as portal_extras
 from compiler.project import Project
 from compiler.workspace import Environment, LocalEnvironment, Ownership
 from gtm.business_impact import DEFAULT_LIMIT, analyse_business
@@ -57,7 +59,7 @@ def open_session(project: Project, env_name: str | None) -> tuple[Session | None
         else:
             return None, diags
     try:
-        provider = make_provider(env, project.root, name)
+        provider = make_provider(env, project.root, name, portal_extras(project.workspace, env))
     except ProviderError as e:
         return None, [error(e.code, e.message)]
     lowered = lower(project.specs, project.workspace.ownership if project.workspace else None)
@@ -76,6 +78,18 @@ def _option_hint(value: str, allowed: set[str]) -> str:
         guess = next((o for o in sorted(allowed) if value.lower() in o.lower()), None)
     shown = ", ".join(sorted(allowed)[:15]) + (" …" if len(allowed) > 15 else "")
     return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
+
+
+def _declared_live(s: Session) -> list[Diagnostic]:
+    """On a HubSpot environment, what gtm.yaml's ``portal:`` declares but the portal lacks (GTM320/321)."""
+    ws, doc = s.project.workspace, s.project.workspace_doc
+    if ws is None or doc is None or isinstance(s.env, LocalEnvironment):
+        return []
+    live: dict[str, dict[str, set[str]]] = {}
+    for r in s.live.resources:
+        if r.type == "property" and r.object:
+            live.setdefault(r.object, {})[r.name] = {str(o.get("value")) for o in r.attributes.get("options") or []}
+    return check_declared_live(ws, doc, s.env_name, live, s.env_name)
 
 
 def _reference_checks(s: Session) -> list[Diagnostic]:
@@ -99,7 +113,7 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
         for c in resource_conditions(r):
             for leaf in leaves(from_data(c)):
                 name = leaf.property
-                if name.startswith("hs_time_in_") or (obj, name) in seen:
+                if (obj, name) in seen:
                     continue
                 if name not in props.get(str(obj), set()):
                     if any(o == name for _, o in at_leaves.properties):
@@ -202,9 +216,12 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
     s.live = s.provider.read()
     diags.extend(s.live.diagnostics)
     desired, rd = s.provider.realize(s.lowered.resources)
-    diags.extend(_with_mapping_positions(s, rd))
+    from gtm.leaf_checks import at_spec_leaves
+
+    diags.extend(_with_mapping_positions(s, at_spec_leaves(rd, s.project.specs)))
     s.desired = desired
     diags.extend(_reference_checks(s))
+    diags.extend(_declared_live(s))
     diags.extend(name_collisions(s, desired))
     changes = diff_resources(desired, s.live.resources, s.is_owned)
     for c in changes:

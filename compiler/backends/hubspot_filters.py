@@ -37,8 +37,11 @@ enumeration    ``ENUMERATION``: eq / in → IS_ANY_OF, ne / not_in → IS_NONE_O
                a multi-checkbox value ``a;b`` matches when any of its values does
 bool           ``BOOL``: eq → IS_EQUAL_TO, ne → IS_NOT_EQUAL_TO (``value`` true/false);
                in / not_in reduce to those or to IS_KNOWN / nothing
-date, datetime only ``known`` (ISO string ordering in the evaluator ≠ HubSpot date logic)
-unknown        typed from the value: bool → BOOL, number → NUMBER, string → STRING
+date, datetime ``TIME_POINT`` relative to today: older_than_days → IS_BEFORE, within_days →
+               IS_AFTER (:func:`days_filter`); ``known``; nothing else (ISO string
+               ordering in the evaluator ≠ HubSpot date logic)
+unknown        typed from the value: bool → BOOL, number → NUMBER, string → STRING;
+               older_than_days / within_days → TIME_POINT
 =============  =====================================================================
 
 Anything else is a GTM501 error naming the leaf (with its source range when the leaf has one):
@@ -79,7 +82,7 @@ import math
 from typing import Any as AnyT
 
 from compiler.backends import TypeLookup
-from compiler.conditions.ast import NEGATED_OP, All, Any, Condition, Leaf, Not, leaves
+from compiler.conditions.ast import DATE_OPS, NEGATED_OP, All, Any, Condition, Leaf, Not, leaves
 from compiler.diagnostics import Diagnostic, error
 
 MAX_BRANCHES = 50
@@ -132,6 +135,44 @@ def property_filter(prop: str, operation_type: str, operator: str, include: bool
     return {"filterType": "PROPERTY", "property": prop, "operation": op}
 
 
+#: the time zone of the ``TODAY`` time points gtm sends (the evaluator counts days in UTC too)
+TIME_ZONE = "UTC"
+
+
+def days_filter(prop: str, op: str, days: int, include: bool = False) -> Filter:
+    """``older_than_days`` / ``within_days`` as a ``TIME_POINT`` filter relative to today.
+
+    DOC (HubSpot list-filters guide, "Is Relative to Today"): operator ``IS_BEFORE`` /
+    ``IS_AFTER``, ``timePoint`` ``{timeType: INDEXED, indexReference: {referenceType: TODAY},
+    offset: {days: -N}}`` with ``timezoneSource``/``zoneId``, ``endpointBehavior: EXCLUSIVE``,
+    ``propertyParser: VALUE`` and ``type`` = ``operationType`` = ``TIME_POINT``.
+    """
+    point = {"timeType": "INDEXED", "timezoneSource": "CUSTOM", "zoneId": TIME_ZONE,
+             "indexReference": {"referenceType": "TODAY"}, "offset": {"days": -int(days)}}
+    operation: dict[str, AnyT] = {
+        "operationType": "TIME_POINT", "type": "TIME_POINT",
+        "operator": "IS_BEFORE" if op == "older_than_days" else "IS_AFTER",
+        "timePoint": point, "endpointBehavior": "EXCLUSIVE", "propertyParser": "VALUE",
+        "includeObjectsWithNoValueSet": include,
+    }
+    return {"filterType": "PROPERTY", "property": prop, "operation": operation}
+
+
+def _days_of(op: dict[str, AnyT]) -> tuple[str, int] | None:
+    """The (core op, days) a gtm-shaped ``TIME_POINT`` operation stands for, else None."""
+    point = op.get("timePoint")
+    if not isinstance(point, dict) or point.get("timeType") != "INDEXED":
+        return None
+    if (point.get("indexReference") or {}).get("referenceType") != "TODAY":
+        return None
+    offset = point.get("offset") or {}
+    days = offset.get("days", 0) if set(offset) <= {"days"} else None
+    if not isinstance(days, int) or isinstance(days, bool) or days > 0:
+        return None
+    core = {"IS_BEFORE": "older_than_days", "IS_AFTER": "within_days"}.get(str(op.get("operator")))
+    return (core, -days) if core else None
+
+
 def branch(kind: str, filters: list[Filter] | None = None, branches: list[dict[str, AnyT]] | None = None
            ) -> dict[str, AnyT]:
     """A filter branch with all four required keys."""
@@ -149,6 +190,8 @@ def _num(v: AnyT) -> int | float:
 
 def _family(leaf: Leaf, types: TypeLookup) -> str:
     t = types(leaf.property)
+    if t is None and leaf.op in DATE_OPS:
+        return "DATE"
     if t is not None:
         fam = _FAMILY.get(t)
         if fam is None:
@@ -187,8 +230,14 @@ def _literal(leaf: Leaf, negated: bool, types: TypeLookup) -> list[Conj]:
         return [(property_filter(prop, "ALL_PROPERTY", "IS_KNOWN" if want else "IS_UNKNOWN"),)]
     include = negated
     fam = _family(leaf, types)
-    if fam == "DATE":
-        raise _Inexpressible(leaf, f"{op} on a date property", "only `known` is supported on dates")
+    if op in DATE_OPS or fam == "DATE":
+        if fam != "DATE":
+            raise _Inexpressible(leaf, f"{op} needs a date or datetime property",
+                                 f"{prop} is a {types(prop)} property")
+        if op not in DATE_OPS:
+            raise _Inexpressible(leaf, f"{op} on a date property",
+                                 "use `known`, `older_than_days` or `within_days` on dates")
+        return [(days_filter(prop, NEGATED_OP[op] if negated else op, leaf.value, include),)]
     if op == "between":
         lo, hi = _between(leaf)
         if fam != "NUMBER":
@@ -394,6 +443,12 @@ def _filter_to_condition(f: Filter) -> Condition:
         if operator == "IS_UNKNOWN":
             return Leaf(prop, "known", False)
         raise ValueError(f"unsupported ALL_PROPERTY operator {operator!r}")
+    if otype == "TIME_POINT":
+        found = _days_of(op)
+        if found is None:
+            raise ValueError(f"unsupported TIME_POINT operation {operator}")
+        leaf = Leaf(prop, *found)
+        return Not(Leaf(prop, NEGATED_OP[leaf.op], leaf.value)) if include else leaf
     core = _INVERSE.get((str(otype), str(operator)))
     if core is None:
         raise ValueError(f"unsupported operation {otype} {operator}")

@@ -298,6 +298,8 @@ def _leaf(leaf: Leaf, types: TypeLookup, options: OptionLookup) -> str:
     kind = _kind(leaf, types)
     read = {"number": p, "date": p, "bool": f"bool({p})", "string": f"string({p})",
             "enumeration": f"string({p})"}[kind]
+    if leaf.op in ("older_than_days", "within_days"):
+        raise _Bad(f"{leaf.op} needs today's date", "use the condition in a list, workflow or alert instead")
     if leaf.op == "known":
         present = f"is_present({read})"
         return present if bool(leaf.value) else _not(present)

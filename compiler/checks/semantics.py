@@ -39,7 +39,28 @@ def _slug_unless_adopted(s: Spec) -> list[Diagnostic]:
             for path, v in ids if not SLUG_RE.match(v)]
 
 
+def _ticket_pipeline(s: Spec) -> list[Diagnostic]:
+    """Ticket stages are open or closed (``closed: true``); they have no probability."""
+    out: list[Diagnostic] = _slug_unless_adopted(s)
+    seen_closed = None
+    for i, st in enumerate(s.model.stages):
+        if st.probability is not None:
+            out.append(error("GTM401", f'ticket stage "{st.id}" has no probability', s.at("stages", i, "probability"),
+                             hint="remove `probability:`"))
+        if isinstance(st.closed, str):
+            out.append(error("GTM104", f'ticket stages close with `closed: true`, not "{st.closed}"',
+                             s.at("stages", i, "closed")))
+        if st.closed:
+            seen_closed = seen_closed or st.id
+        elif seen_closed is not None:
+            out.append(error("GTM404", f'open stage "{st.id}" comes after closed stage "{seen_closed}"',
+                             s.at("stages", i, "id"), hint="list open stages first, closed stages last"))
+    return out
+
+
 def _pipeline(s: Spec) -> list[Diagnostic]:
+    if s.model.object == "tickets":
+        return _ticket_pipeline(s)
     out: list[Diagnostic] = _slug_unless_adopted(s)
     seen_closed = None
     for i, st in enumerate(s.model.stages):
@@ -54,10 +75,13 @@ def _pipeline(s: Spec) -> list[Diagnostic]:
             if st.closed == "lost" and p != 0.0:
                 out.append(error("GTM401", f"a closed-lost stage has probability 0.0, not {p}",
                                  s.at("stages", i, "probability")))
-        elif st.closed is None:
+        elif st.closed in (None, False):
             out.append(error("GTM401", f'open stage "{st.id}" needs a probability (HubSpot requires one)',
                              s.at("stages", i)))
-        if st.closed is not None:
+        if st.closed is True:
+            out.append(error("GTM104", "deal stages close as `closed: won` or `closed: lost`",
+                             s.at("stages", i, "closed")))
+        if st.closed not in (None, False):
             seen_closed = seen_closed or st.id
             if st.max_days is not None:
                 out.append(error("GTM404", f'closed stage "{st.id}" cannot have max_days',

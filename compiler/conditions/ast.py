@@ -16,7 +16,14 @@ gt gte lt lte  number (or ISO date string)
 between    ``[low, high]`` inclusive
 contains, not_contains  string (case-insensitive substring)
 known      bool: ``true`` = has a value, ``false`` = has none
+older_than_days  whole days ``N >= 0``: the date is before the start of today
+           (UTC) minus ``N`` days
+within_days      whole days ``N >= 0``: the date is at or after the start of today
+           (UTC) minus ``N`` days (the exact complement of ``older_than_days`` on known dates)
 ========== ==============================================
+
+The two date operators are relative to the day the condition is evaluated, as HubSpot's
+``TIME_POINT`` filters with an ``INDEXED`` ``TODAY`` time point are.
 """
 
 from __future__ import annotations
@@ -29,11 +36,13 @@ from compiler.diagnostics import SourceRange
 
 OPS: tuple[str, ...] = (
     "eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte",
-    "between", "contains", "not_contains", "known",
+    "between", "contains", "not_contains", "known", "older_than_days", "within_days",
 )
+DATE_OPS: tuple[str, ...] = ("older_than_days", "within_days")
 NEGATED_OP: dict[str, str] = {
     "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt",
     "lt": "gte", "gte": "lt", "contains": "not_contains", "not_contains": "contains",
+    "older_than_days": "within_days", "within_days": "older_than_days",
 }
 
 
@@ -45,6 +54,8 @@ class Leaf:
     op: str
     value: AnyT
     range: SourceRange | None = field(default=None, compare=False)
+    #: where the leaf mapping sits in its document (to point at the property or one value)
+    path: tuple[str | int, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
         return f"{{property: {self.property}, {self.op}: {self.value!r}}}"

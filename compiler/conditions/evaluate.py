@@ -11,10 +11,14 @@ Semantics shared with the HubSpot list-filter and formula backends:
   case-insensitive substring test.
 * Multi-value enumerations (``a;b``) satisfy ``in``/``eq`` when any value matches and
   ``not_in``/``ne`` when none does.
+* ``older_than_days: N`` holds when the date (an ISO date or datetime, or epoch
+  milliseconds as HubSpot stores them) is before the start of today (UTC) minus ``N`` days;
+  ``within_days: N`` when it is at or after that instant.  An unreadable date is unknown.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any as AnyT
 
 from compiler.conditions.ast import All, Any, Condition, Leaf, Not
@@ -71,6 +75,34 @@ def _cmp(actual: AnyT, expected: AnyT) -> int | None:
     return (a > e) - (a < e)
 
 
+def as_instant(v: AnyT) -> datetime | None:
+    """A date value as an aware UTC instant (ISO date/datetime or epoch milliseconds), or None."""
+    if isinstance(v, datetime):
+        return v if v.tzinfo else v.replace(tzinfo=UTC)
+    if isinstance(v, date):
+        return datetime(v.year, v.month, v.day, tzinfo=UTC)
+    if isinstance(v, bool):
+        return None
+    s = str(v).strip()
+    if s.lstrip("-").isdigit():
+        try:
+            return datetime.fromtimestamp(int(s) / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    try:
+        d = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def days_ago_boundary(days: int, now: datetime | None = None) -> datetime:
+    """The start of today (UTC) minus ``days`` days: the instant the date operators compare with."""
+    now = now or datetime.now(UTC)
+    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    return today - timedelta(days=int(days))
+
+
 def eval_leaf(leaf: Leaf, record: dict[str, AnyT]) -> bool:
     v = record.get(leaf.property)
     op, x = leaf.op, leaf.value
@@ -94,6 +126,12 @@ def eval_leaf(leaf: Leaf, record: dict[str, AnyT]) -> bool:
     if op == "between":
         lo, hi = _cmp(v, x[0]), _cmp(v, x[1])
         return lo is not None and hi is not None and lo >= 0 and hi <= 0
+    if op in ("older_than_days", "within_days"):
+        at = as_instant(v)
+        if at is None:
+            return False
+        older = at < days_ago_boundary(int(x))
+        return older if op == "older_than_days" else not older
     if op == "contains":
         return str(x).lower() in str(v).lower()
     if op == "not_contains":

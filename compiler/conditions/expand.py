@@ -11,7 +11,11 @@ Definitions (the spec reference repeats them):
   (case-insensitive); ``{persona: any}`` — any persona of any ICP.
 * ``{tier: [a, b]}`` — ``gtm_tier in [a, b]``.
 * ``{stage_days_over_max: true}`` — for some stage with ``max_days``: ``dealstage`` is that stage
-  and ``hs_time_in_<stage>`` (milliseconds, maintained by HubSpot) exceeds ``max_days``.
+  and the deal entered its current stage more than ``max_days`` days ago
+  (``hs_v2_date_entered_current_stage``, a datetime HubSpot maintains on every deal, with the
+  date operator ``older_than_days``).  The per-stage ``hs_v2_date_entered_<stage id>`` and
+  ``hs_time_in_<stage id>`` properties are not used: HubSpot derives their names from its own
+  stage ids, so they cannot be predicted from a spec.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from compiler.conditions.ast import (
     TierRef,
 )
 
-DAY_MS = 86_400_000
 TIER_PROPERTY = "gtm_tier"
+#: deals: when the deal entered its current stage (HubSpot-maintained datetime)
+STAGE_ENTERED_PROPERTY = "hs_v2_date_entered_current_stage"
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,6 @@ class ExpandContext:
     personas: dict[str, list[str]] = field(default_factory=dict)  # id -> titles
     stage_limits: list[StageLimit] = field(default_factory=list)
     tier_property: str = TIER_PROPERTY
-
-
-def time_in_stage_property(stage_id: str) -> str:
-    return "hs_time_in_" + stage_id.replace("-", "_")
 
 
 def _employee_bands(lo: int | None, hi: int | None) -> list[str]:
@@ -111,8 +112,7 @@ def expand(c: Condition, ctx: ExpandContext, obj: str) -> Condition:
         return Leaf(ctx.tier_property, "in", list(c.tiers), c.range)
     if isinstance(c, StageDaysOverMax):
         over: Condition = Any(tuple(
-            All((Leaf("dealstage", "eq", s.stage_id), Leaf(time_in_stage_property(s.stage_id), "gt",
-                                                            s.max_days * DAY_MS)))
+            All((Leaf("dealstage", "eq", s.stage_id), Leaf(STAGE_ENTERED_PROPERTY, "older_than_days", s.max_days)))
             for s in ctx.stage_limits))
         return over if c.value else Not(over)
     raise TypeError(f"unknown condition node {c!r}")

@@ -6,6 +6,7 @@ import math
 from typing import Any as AnyT
 
 from compiler.conditions.ast import (
+    DATE_OPS,
     OPS,
     All,
     Any,
@@ -25,6 +26,7 @@ CONNECTIVES = ("all", "any", "not")
 SUGAR = ("icp", "persona", "tier", "stage_days_over_max")
 _SCALARS = (str, int, float, bool)
 MAX_CONDITION_DEPTH = 32
+MAX_DAYS = 36_500
 
 
 class _Parser:
@@ -148,10 +150,14 @@ class _Parser:
             if not isinstance(v, str) or not v:
                 self.fail(vp, f"{op} takes a non-empty string")
                 return None
+        elif op in DATE_OPS:
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= MAX_DAYS:
+                self.fail(vp, f"{op} takes a whole number of days (0 to {MAX_DAYS})")
+                return None
         elif op == "known" and not isinstance(v, bool):
             self.fail(vp, "known takes true or false")
             return None
-        return Leaf(prop, op, v, rng)
+        return Leaf(prop, op, v, rng, tuple(path))
 
 
 def _non_finite(v: AnyT) -> str | None:

@@ -22,7 +22,7 @@ def stage_criteria(ctx: GateContext) -> list[Finding]:
             missing = []
             if not st.entry:
                 missing.append("entry")
-            if st.closed is None and not st.exit:
+            if st.closed in (None, False) and not st.exit:
                 missing.append("exit")
             if missing:
                 out.append(Finding(
@@ -32,7 +32,7 @@ def stage_criteria(ctx: GateContext) -> list[Finding]:
 
 
 def probabilities_rise(ctx: GateContext) -> list[Finding]:
-    pipelines = ctx.specs.of("Pipeline")
+    pipelines = [s for s in ctx.specs.of("Pipeline") if s.model.object == "deals"]  # tickets have none
     if not pipelines:
         return [Finding("no Pipeline spec defines deal stages", ctx.anchor(),
                         hint="add a Pipeline spec with open stages, a closed-won and a closed-lost stage")]

@@ -54,7 +54,7 @@ def stage_limits_alerted(ctx: GateContext) -> list[Finding]:
     out: list[Finding] = []
     for s in ss.of("Pipeline"):
         for i, st in enumerate(s.model.stages):
-            if st.closed is None and st.max_days is not None:
+            if st.closed in (None, False) and st.max_days is not None:
                 out.append(Finding(
                     f'stage "{st.id}" allows {st.max_days} days but no alert fires when a deal stays longer',
                     locate(s, ("stages", i, "max_days"), ("stages", i)),

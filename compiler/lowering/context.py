@@ -77,6 +77,8 @@ def build_expand_context(ss: SpecSet, prefix: str = "gtm") -> ExpandContext:
         for p in s.model.personas:
             ctx.personas[p.id] = list(p.titles)
     for s in ss.of("Pipeline"):
+        if s.model.object != "deals":  # stage ageing reads dealstage
+            continue
         pid = pipeline_live_id(s.model.id, s.model.adopt, prefix)
         for st in s.model.stages:
             if st.max_days and st.closed is None:

@@ -1,4 +1,5 @@
-"""Pipeline → a deal pipeline with its ordered stages (probability, closed flag, order)."""
+"""Pipeline → a deal pipeline with its ordered stages (probability, closed flag, order), or a ticket
+pipeline (closed flag, order)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,16 @@ def lower(spec: Spec, cx: LowerContext) -> None:
     pid = pipeline_live_id(m.id, m.adopt, cx.ownership.prefix)
     stages = []
     for i, st in enumerate(m.stages):
-        stages.append({
+        stage = {
             "id": stage_live_id(pid, st.id, m.adopt),
             "label": st.label,
             "display_order": i if st.order is None else st.order,
             "probability": round(stage_probability(st), 1),
-            "closed": st.closed is not None,
-        })
+            "closed": st.closed not in (None, False),
+        }
+        if m.object == "tickets":  # ticket stages are open or closed, with no probability
+            del stage["probability"]
+        stages.append(stage)
     attrs = {"label": m.label, "display_order": m.display_order, "stages": stages}
     moves = [{"from": stage_live_id(pid, r.id, m.adopt) if not m.adopt else r.id,
               "to": stage_live_id(pid, r.moved_to, m.adopt)} for r in m.removed_stages]

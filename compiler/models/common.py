@@ -88,6 +88,8 @@ CONDITION_SCHEMA: dict[str, Any] = {
              "between": {"type": "array", "items": {"type": ["number", "string"]}, "minItems": 2, "maxItems": 2},
              "contains": {"type": "string"}, "not_contains": {"type": "string"},
              "known": {"type": "boolean"},
+             "older_than_days": {"type": "integer", "minimum": 0, "maximum": 36500},
+             "within_days": {"type": "integer", "minimum": 0, "maximum": 36500},
          }, "additionalProperties": False},
         {"type": "object", "properties": {"icp": {"type": "string"}}, "required": ["icp"],
          "additionalProperties": False},

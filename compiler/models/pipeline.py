@@ -1,4 +1,4 @@
-"""The ``Pipeline`` kind: a deal pipeline and its ordered stages."""
+"""The ``Pipeline`` kind: a deal or ticket pipeline and its ordered stages."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ class Stage(SpecModel):
     label: str = Field(min_length=1, max_length=100)
     probability: float | None = None
     max_days: int | None = Field(default=None, gt=0, le=3650)
-    closed: Literal["won", "lost"] | None = None
+    closed: Literal["won", "lost"] | bool | None = Field(
+        default=None, description="deal stages: won or lost; ticket stages: true (the ticket is closed)")
     entry: list[str] = Field(default_factory=list)
     exit: list[str] = Field(default_factory=list)
     order: int | None = Field(default=None, description="display order when it is not the list position")
@@ -49,7 +50,7 @@ class Pipeline(SpecModel):
     """Lowers to ``pipeline.deals.gtm-<id>`` (or the live id when ``adopt: true``)."""
 
     kind: Literal["Pipeline"]
-    object: Literal["deals"] = "deals"
+    object: Literal["deals", "tickets"] = "deals"
     id: PipelineId
     label: str = Field(min_length=1, max_length=100)
     adopt: bool = Field(default=False, description="manage an existing pipeline with this exact id")

@@ -11,6 +11,7 @@ do not fit are left out and a notice says how many and how to see the whole plan
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import escape
 
 from compiler.diagnostics import Diagnostic
@@ -218,18 +219,17 @@ def diff_block(lines: list[Line]) -> list[str]:
     return [f"{fence}diff", *body, fence]
 
 
-def _grouped_sections(plan: Plan) -> list[str]:
-    """Detail sections grouped by business object (in reading order), each group under a heading."""
+def _grouped_sections(plan: Plan) -> Iterator[str]:
+    """Detail sections grouped by business object (in reading order), each group under a heading;
+    made one at a time, so a capped comment renders only what it can show."""
     groups: dict[str, list[Change]] = {}
     for c in plan.changes:
         groups.setdefault(c.origin, []).append(c)
     order = [o for o, _ in ORIGINS if o in groups] + sorted(o for o in groups if o not in _ORIGIN_NAMES)
-    out: list[str] = []
     for o in order:
         for i, c in enumerate(groups[o]):
             head = f"#### {_text(origin_name(o))}\n\n" if i == 0 else ""
-            out.append(head + render_change_markdown(c))
-    return out
+            yield head + render_change_markdown(c)
 
 
 def _truncation_notice(plan: Plan, shown: int, limit: int) -> str:
@@ -264,8 +264,15 @@ def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int 
     text = "\n".join(head)
     if not plan.changes or errors:
         return _cap(text, limit, plan)
-    sections = _grouped_sections(plan)
-    if len(text) + len("\n### Changes\n\n") + sum(len(s) for s in sections) <= limit:
+    room = limit - len(text) - len("\n### Changes\n\n")
+    sections: list[str] = []
+    used = 0
+    for sec in _grouped_sections(plan):  # stop as soon as the whole plan cannot fit
+        sections.append(sec)
+        used += len(sec)
+        if used > room:
+            break
+    if used <= room:
         return text + "\n### Changes\n\n" + "".join(sections)
     total = len(plan.changes)
     heading = "\n### Changes (truncated: the first {shown:,} of " + f"{total:,})\n\n"

@@ -64,21 +64,29 @@ def pipeline(obj: str, p: dict[str, Any]) -> Resource:
         if s.get("archived"):
             continue
         meta = s.get("metadata") or {}
-        stages.append({
+        stage: dict[str, Any] = {
             "id": s["id"],
             "label": s.get("label", ""),
             "display_order": int(_get(s, "displayOrder", "display_order", default=0)),
             "probability": _prob(meta),
             "closed": str(_get(meta, "isClosed", default="false")).lower() == "true",
-        })
+        }
+        if obj == "tickets":  # ticket stages: open or closed, no probability
+            del stage["probability"]
+            stage["closed"] = str(meta.get("ticketState", "OPEN")).upper() == "CLOSED"
+        stages.append(stage)
     attrs = {"label": p.get("label", ""), "display_order": int(_get(p, "displayOrder", "display_order",
                                                                      default=0)), "stages": stages}
     readonly = p.get("id") == "default" or str(_get(p, "createdAt", "created_at", default="")) in (
         "0", "1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z")
-    return Resource("pipeline", obj, p["id"], attrs, readonly=readonly and p.get("id") == "default")
+    default_id = "0" if obj == "tickets" else "default"  # HubSpot's own pipeline of each object
+    return Resource("pipeline", obj, p["id"], attrs, readonly=readonly and p.get("id") == default_id)
 
 
 def stage_input(stage: dict[str, Any]) -> dict[str, Any]:
+    if "probability" not in stage:  # a ticket stage
+        return {"stageId": stage["id"], "label": stage["label"], "displayOrder": stage["display_order"],
+                "metadata": {"ticketState": "CLOSED" if stage["closed"] else "OPEN"}}
     return {
         "stageId": stage["id"],
         "label": stage["label"],

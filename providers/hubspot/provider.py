@@ -1,6 +1,6 @@
 """``HubSpotProvider``: reads and writes HubSpot config through the official ``hubspot-api-client``.
 
-Reads use one list call per object type (properties, groups), one for deal pipelines, a
+Reads use one list call per object type (properties, groups), one each for deal and ticket pipelines, a
 paged search plus one batched read for gtm's lists, and a paged listing plus one batch read
 for gtm's flows.  Writes use batch endpoints where HubSpot has them (property create and
 archive), run independent work concurrently inside the portal's rate limit, and never retry a
@@ -43,7 +43,7 @@ from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
-PIPELINE_OBJECTS: tuple[str, ...] = ("deals",)
+PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
 SEARCH_PAGE = 200  # HubSpot's largest search page
 # record properties HubSpot computes itself (a client cannot set them)
@@ -79,12 +79,12 @@ class HubSpotProvider:
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
         self._types: dict[str, dict[str, str]] = {}
+        self._desired_types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
         self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
         self._flow_diagnostics: list[Diagnostic] = []
-        self._planned: list[Resource] = []
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -281,20 +281,33 @@ class HubSpotProvider:
                         marker=has_gtm_marker(flow))
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
-    def _type_lookup(self, obj: str, desired: list[Resource]) -> Callable[[str], str | None]:
+    def _note_types(self, desired: list[Resource]) -> None:
+        """Index the types of the properties this plan creates or keeps (built once per realize).
+
+        Lists and flows created in the same apply as the properties they filter on must be
+        sent with the operation type of the property's real type (``ENUMERATION`` for a new
+        enumeration), not a type guessed from the value; the writer reads this index.
+        """
+        index: dict[str, dict[str, str]] = {}
+        for r in desired:
+            if r.type == "property" and r.object and r.attributes.get("type"):
+                index.setdefault(str(r.object), {})[r.name] = str(r.attributes["type"])
+        self._desired_types = index
+
+    def note_created_property(self, obj: str, name: str, prop_type: str) -> None:
+        """Remember the type of a property the writer just created or changed."""
+        self._types.setdefault(obj, {})[name] = prop_type
+
+    def _type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> HubSpot type on ``obj``: this plan's properties first, then the portal's."""
         from compiler.catalog import property_type
 
-        types = dict(self._types.get(obj, {}))
-        # what the plan creates or replaces wins over what was read (a property whose type changes)
-        for r in [*self._planned, *desired]:
-            if r.type == "property" and r.object == obj:
-                types[r.name] = str(r.attributes.get("type"))
+        desired = self._desired_types.get(obj, {})
+        live = self._types.get(obj, {})
 
         def lookup(name: str) -> str | None:
-            if name.startswith("hs_time_in_"):
-                return "number"
             # a fresh portal's own properties when the portal has not been read (offline realize)
-            return types.get(name) or property_type(obj, name)
+            return desired.get(name) or live.get(name) or property_type(obj, name)
 
         return lookup
 
@@ -330,7 +343,7 @@ class HubSpotProvider:
         if r.address in self._formulas:
             return self._formulas[r.address]
         obj = str(r.object)
-        formula, _ = calculation_to_formula(calc, self._type_lookup(obj, [r]), self._option_lookup(obj, [r]),
+        formula, _ = calculation_to_formula(calc, self._type_lookup(obj), self._option_lookup(obj, [r]),
                                             _sources_of(calc))
         return formula
 
@@ -391,16 +404,28 @@ class HubSpotProvider:
 
         out: list[Resource] = []
         diags: list[Diagnostic] = []
-        self._planned = list(desired)
+        self._note_types(desired)
+        # per-object indexes, built once: realize stays linear in the number of resources
+        lookups: dict[str, Callable[[str], str | None]] = {}
+        option_lookups: dict[str, Callable[[str], tuple[str, ...]]] = {}
+        calculations: dict[str, dict[str, dict[str, Any]]] = {}
         for r in desired:
             attrs = dict(r.attributes)
             obj = str(attrs.get("object") or r.object)
-            types = self._type_lookup(obj, desired)
+            types = lookups.get(obj)
+            if types is None:
+                types = lookups[obj] = self._type_lookup(obj)
             if r.type == "property":
                 calc = attrs.get("calculation")
                 if calc:
-                    calc = self._with_source(calc, self._calculations(obj, desired, r.name))
-                    options = self._option_lookup(obj, desired)
+                    options = option_lookups.get(obj)
+                    if options is None:
+                        options = option_lookups[obj] = self._option_lookup(obj, desired)
+                    if obj not in calculations:
+                        calculations[obj] = self._calculations(obj, desired, "")
+                    # a property is never its own source: no per-property copy of the index
+                    same = str(calc.get("source")) == r.name
+                    calc = self._with_source(calc, {} if same else calculations[obj])
                     formula, d = calculation_to_formula(calc, types, options, _sources_of(calc))
                     diags.extend(_at(d, r))
                     if formula is not None:

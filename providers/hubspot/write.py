@@ -112,6 +112,7 @@ class Writer:
                 for r in data.get("results") or []:
                     if r.get("name") in pending:
                         results[r["name"]] = None
+                        self.p.note_created_property(obj, r["name"], str(r.get("type")))
                         pending.pop(r["name"])
                 for err in data.get("errors") or []:
                     names = [n for n in pending if n in str(err.get("message", "")) or
@@ -257,7 +258,7 @@ class Writer:
         from compiler.conditions.ast import from_data
 
         fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]),
-                                               self.p._type_lookup(str(r.object), []))
+                                               self.p._type_lookup(str(r.object)))
         if fb is None:
             raise ProviderError(f"{r.address}: {diags[0].summary if diags else 'cannot express the filter'}")
         return fb
@@ -308,7 +309,7 @@ class Writer:
         """The create body (POST schema fields only; the PUT body is cut down by ``put_body``)."""
         from compiler.backends.hubspot_flows import workflow_to_flow
 
-        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object), []),
+        body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)),
                                        resolve=self.p.resolve, env_name=self.p.env_name)
         errs = [d for d in diags if d.is_error]
         if errs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -9,9 +10,11 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from compiler import catalog
 from compiler.calculations import with_calculated
+from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
@@ -19,6 +22,44 @@ from providers.base import LiveState, LockHeld, ProviderError, RecordSample, app
 from providers.local import store
 
 LOCK_NAME = "apply"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guarded(method: F) -> F:
+    """A damaged, locked or read-only database (or a row that is not gtm's JSON) becomes one clear
+    ProviderError (GTM624) with the way out, instead of a traceback."""
+    @functools.wraps(method)
+    def run(self: LocalProvider, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except ProviderError:
+            raise
+        except (sqlite3.Error, ValueError, TypeError, AttributeError, KeyError) as e:
+            raise ProviderError(_damaged(self.path, e), code="GTM624") from None
+    return cast(F, run)
+
+
+def _damaged(path: Path, e: BaseException) -> str:
+    what = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
+    if isinstance(e, OSError):
+        how = "check the environment's `path:` in gtm.yaml and the permissions of its directory"
+    elif isinstance(e, sqlite3.OperationalError) and "locked" in what:
+        how = "another program holds it; wait for it, or close it"
+    elif isinstance(e, sqlite3.OperationalError) and "readonly" in what.replace("-", "").replace(" ", ""):
+        how = "make the file and its directory writable"
+    else:
+        how = ("move the file aside (gtm then creates a fresh one, seeded like a new portal) or restore a copy; "
+               "`gtm unlock` clears only a damaged lock row")
+    return f"cannot open the local database {path}: {what}; {how}"
+
+
+def _holder(text: Any) -> dict[str, Any]:
+    """A lock row's holder; a row that is not a JSON object reads as an unknown holder."""
+    try:
+        h = json.loads(text)
+    except (TypeError, ValueError):
+        return {}
+    return h if isinstance(h, dict) else {}
 
 
 class LocalProvider:
@@ -26,19 +67,21 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS) -> None:
         self.path = path
+        self.portal = portal
         try:
             self.conn = store.connect(path)
-        except (sqlite3.Error, OSError) as e:
-            raise ProviderError(f"cannot open the local database {path}: {getattr(e, 'strerror', None) or e}") from None
+        except (sqlite3.Error, OSError, ValueError) as e:  # ValueError: text columns that are not UTF-8
+            raise ProviderError(_damaged(path, e), code="GTM624") from None
 
     # -- reading -----------------------------------------------------------------
+    @_guarded
     def read(self) -> LiveState:
         rows = self.conn.execute(
             "SELECT type, object, name, attributes, hubspot_defined FROM resources ORDER BY address").fetchall()
         out = [Resource(t, o, n, json.loads(a), readonly=bool(h)) for t, o, n, a, h in rows]
-        return LiveState(out, [])
+        return LiveState(_with_portal(_with_pipeline_options(out), self.portal), [])
 
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
         return desired, []
@@ -54,6 +97,7 @@ class LocalProvider:
                 out.append((name, calc))
         return out
 
+    @_guarded
     def records(self, obj: str) -> list[dict[str, Any]]:
         calcs = self._calcs(obj)
         rows = self.conn.execute("SELECT id, properties FROM records WHERE object=? ORDER BY id", (obj,)).fetchall()
@@ -96,6 +140,7 @@ class LocalProvider:
             raise ProviderError(f"cannot write {obj} records to {self.path}: {e}") from None
         return len(records)
 
+    @_guarded
     def add_records(self, obj: str, records: list[dict[str, Any]]) -> list[int]:
         cur = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM records WHERE object=?", (obj,)).fetchone()[0]
         ids = []
@@ -106,6 +151,7 @@ class LocalProvider:
             ids.append(cur)
         return ids
 
+    @_guarded
     def count_records(self, obj: str, prop: str, value: str | None = None) -> int:
         n = 0
         for r in self.records(obj):
@@ -116,6 +162,7 @@ class LocalProvider:
                 n += 1
         return n
 
+    @_guarded
     def move_records(self, obj: str, prop: str, from_value: str, to_value: str) -> int:
         rows = self.conn.execute("SELECT id, properties FROM records WHERE object=?", (obj,)).fetchall()
         moved = 0
@@ -158,24 +205,82 @@ class LocalProvider:
             report(c, None)
 
     # -- locking ------------------------------------------------------------------
+    @_guarded
     def acquire_lock(self, holder: dict[str, Any]) -> None:
         info = {**holder, "host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}
         try:
             self.conn.execute("INSERT INTO locks(name, holder) VALUES (?, ?)", (LOCK_NAME, json.dumps(info)))
         except sqlite3.IntegrityError:
             row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-            held = json.loads(row[0]) if row else {}
+            held = _holder(row[0]) if row else {}
             raise LockHeld("another apply holds the lock", held) from None
 
+    @_guarded
     def release_lock(self, holder_id: str) -> None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-        if row and json.loads(row[0]).get("id") == holder_id:
+        if row and _holder(row[0]).get("id") == holder_id:
             self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
 
+    @_guarded
     def break_lock(self) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
         self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
-        return json.loads(row[0]) if row else None
+        return _holder(row[0]) if row else None
 
     def close(self) -> None:
         self.conn.close()
+
+
+# enumerations whose options are the pipelines / stages that exist, as in HubSpot
+PIPELINE_OPTIONS: dict[tuple[str, str], str] = {
+    ("deals", "pipeline"): "pipelines", ("deals", "dealstage"): "stages",
+    ("tickets", "hs_pipeline"): "pipelines", ("tickets", "hs_pipeline_stage"): "stages",
+}
+
+
+def _options(values: list[str]) -> list[dict[str, Any]]:
+    return [{"value": v, "label": v, "display_order": i, "hidden": False} for i, v in enumerate(values)]
+
+
+def _with_pipeline_options(resources: list[Resource]) -> list[Resource]:
+    """Serve ``pipeline``/``dealstage`` (and the ticket pair) with the pipelines and stages stored."""
+    pipes: dict[str, list[Resource]] = {}
+    for r in resources:
+        if r.type == "pipeline" and r.object:
+            pipes.setdefault(r.object, []).append(r)
+    out = []
+    for r in resources:
+        source = PIPELINE_OPTIONS.get((r.object or "", r.name)) if r.type == "property" else None
+        if source is not None:
+            ps = sorted(pipes.get(r.object or "", []), key=lambda p: (p.attributes.get("display_order", 0), p.name))
+            values = ([p.name for p in ps] if source == "pipelines" else
+                      [str(st["id"]) for p in ps for st in p.attributes.get("stages", [])])
+            r = r.with_attributes({**r.attributes, "options": _options(values)})
+        out.append(r)
+    return out
+
+
+def _with_portal(resources: list[Resource], portal: PortalExtras) -> list[Resource]:
+    """What the workspace declares its portal has (``portal:``): extra properties and options."""
+    if portal.empty:
+        return resources
+    out = []
+    for r in resources:
+        more = portal.options.get(r.object or "", {}).get(r.name) if r.type == "property" else None
+        if more:
+            have = [o.get("value") for o in r.attributes.get("options") or []]
+            values = [*have, *(v for v in more if v not in have)]
+            r = r.with_attributes({**r.attributes, "options": _options([str(v) for v in values])})
+        out.append(r)
+    present = {(r.object, r.name) for r in out if r.type == "property"}
+    for obj, props in portal.properties.items():
+        groups = catalog.groups(obj)
+        for name, p in props.items():
+            if (obj, name) in present:
+                continue
+            values = list(p.options) + [v for v in portal.options.get(obj, {}).get(name, ()) if v not in p.options]
+            attrs = {"label": p.label or name, "type": p.type, "field_type": p.field_type,
+                     "group": groups[0][0] if groups else "", "description": "", "options": _options(values),
+                     "calculation": None}
+            out.append(Resource("property", obj, name, attrs, readonly=True))
+    return out

@@ -72,6 +72,10 @@ def build_portal(emu: EmulatorServer) -> dict[str, list[str]]:
     partners = pipes.create("deals", {"label": "Partner deals", "displayOrder": 2, "stages": [
         stage("Registered", "0.1", 0), stage("Accepted", "0.3", 1), stage("Won", "1.0", 2, True),
         stage("Lost", "0.0", 3, True)]})
+    pipes.create("tickets", {"label": "Escalations", "displayOrder": 1, "stages": [
+        {"label": "Triage", "displayOrder": 0, "metadata": {"ticketState": "OPEN"}},
+        {"label": "Engineering", "displayOrder": 1, "metadata": {"ticketState": "OPEN"}},
+        {"label": "Resolved", "displayOrder": 2, "metadata": {"ticketState": "CLOSED"}}]})
     hs.crm.lists.lists_api.create({"name": "Hot leads (hand-made)", "objectTypeId": "0-1",
                                    "processingType": "MANUAL"})
     return {"contacts": [p["name"] for p in contacts], "companies": [p["name"] for p in companies],
@@ -117,6 +121,10 @@ def test_import_of_a_hand_built_portal_plans_to_no_changes(
     assert t0["field_type"] == "radio" and {"value": "amer", "label": "AMER", "hidden": True} in t0["options"]
     pipes = docs["pipelines-deals.yaml"]
     assert sorted(p["id"] for p in pipes) == sorted(made["pipelines"]) and all(p["adopt"] for p in pipes)
+    tickets = docs["pipelines-tickets.yaml"]
+    assert [(t["label"], t["adopt"], [(s["label"], s.get("closed")) for s in t["stages"]]) for t in tickets] == [
+        ("Escalations", True, [("Triage", None), ("Engineering", None), ("Resolved", True)])]
+    assert all("probability" not in s for s in tickets[0]["stages"])
     renew = next(p for p in pipes if p["label"] == "Renewals")
     assert [(s["label"], s["probability"], s.get("closed")) for s in renew["stages"]] == [
         ("Upcoming", 0.5, None), ("Negotiating", 0.7, None), ("Renewed", 1.0, "won"), ("Churned", 0.0, "lost")]
@@ -134,6 +142,16 @@ def test_import_of_a_hand_built_portal_plans_to_no_changes(
     assert [(c["address"], c["action"]) for c in changes] == [("property.contacts.seats_requested", "update")]
     assert [a["path"] for a in changes[0]["attributes"]] == ["label"]
     assert gtm("apply", "--auto-approve").exit_code == 0
+    # a ticket pipeline is managed like a deal pipeline: rename a stage, apply, converge
+    t = ws / "specs" / "pipelines-tickets.yaml"
+    t.write_text(t.read_text().replace("label: Engineering", "label: Engineering review"))
+    changes = _changes()
+    assert [(c["address"].split(".")[1], c["action"]) for c in changes] == [("tickets", "update")]
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    live = client(emu).crm.pipelines.pipelines_api.get_all("tickets").results
+    esc = next(p for p in live if p.label == "Escalations")
+    assert [(s.label, s.metadata.get("ticketState")) for s in esc.stages] == [
+        ("Triage", "OPEN"), ("Engineering review", "OPEN"), ("Resolved", "CLOSED")]
     prop = client(emu).crm.properties.core_api.get_by_name("contacts", "seats_requested")
     assert prop.label == "Seats wanted"
     assert gtm("plan", "--detailed-exitcode").exit_code == 0

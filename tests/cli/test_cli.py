@@ -71,12 +71,26 @@ def test_plan_json_on_error_is_json(example_ws: Path) -> None:
     assert payload["diagnostics"][0]["code"] == "GTM012"
 
 
-def test_unknown_property_is_a_plan_error(example_ws: Path) -> None:
+def test_unknown_property_is_an_error_at_the_line_naming_it(example_ws: Path) -> None:
     p = example_ws / "specs" / "alerts.yaml"
     p.write_text(p.read_text().replace("num_associated_contacts", "num_asociated_contacts"))
+    for cmd in ("validate", "plan"):
+        r = gtm(cmd)
+        assert r.exit_code == 1
+        assert ('specs/alerts.yaml:12:58: error[GTM307]: deals property "num_asociated_contacts" is not in a '
+                "fresh HubSpot portal") in r.stderr
+        assert 'did you mean "num_associated_contacts"?' in r.stderr
+
+
+def test_property_gtm_does_not_create_is_a_plan_error_at_the_leaf(example_ws: Path) -> None:
+    p = example_ws / "specs" / "alerts.yaml"
+    p.write_text(p.read_text().replace("{property: num_associated_contacts, lt: 2}",
+                                       "{property: gtm_lead_scor, lt: 2}"))
+    assert gtm("validate").exit_code == 0  # gtm's own prefix: only the plan knows what gtm creates
     r = gtm("plan")
     assert r.exit_code == 1
-    assert 'deals property "num_asociated_contacts" does not exist in environment "local"' in r.stderr
+    assert ('specs/alerts.yaml:12:58: error[GTM307]: deals property "gtm_lead_scor" does not exist in '
+            'environment "local"') in r.stderr
 
 
 def test_target_limits_the_plan(example_ws: Path) -> None:

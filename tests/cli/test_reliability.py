@@ -166,3 +166,63 @@ def test_targeted_apply_needs_allow_destroy_to_delete(example_ws: Path) -> None:
     assert gtm("plan", "--target", "workflow.gtm-seq-vp-ops-nurture", "--detailed-exitcode").exit_code == 2
     r = gtm("apply", "--auto-approve", "--allow-destroy", "--target", "workflow.gtm-seq-vp-ops-nurture")
     assert r.exit_code == 0, r.output
+
+
+# -- local state -----------------------------------------------------------------------------------
+def _db(ws: Path) -> Any:
+    import sqlite3
+
+    return sqlite3.connect(str(ws / ".gtm" / "local.db"), isolation_level=None)
+
+
+def test_corrupt_local_database_is_a_diagnostic(example_ws: Path) -> None:
+    (example_ws / ".gtm").mkdir()
+    (example_ws / ".gtm" / "local.db").write_bytes(b"this is not a database" * 200)
+    for args in (["plan"], ["apply", "--auto-approve"], ["unlock", "--yes"]):
+        r = gtm(*args)
+        assert r.exit_code == 1 and "GTM624" in r.output and "move the file aside" in r.output, r.output
+
+
+def test_damaged_resource_row_is_a_diagnostic(example_ws: Path) -> None:
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    _db(example_ws).execute("UPDATE resources SET attributes='{not json' WHERE address LIKE 'workflow.%'")
+    r = gtm("plan")
+    assert r.exit_code == 1 and "error[GTM624]" in r.stderr
+
+
+def test_malformed_lock_row_is_a_held_lock_that_unlock_clears(example_ws: Path) -> None:
+    assert gtm("plan").exit_code == 0
+    _db(example_ws).execute("INSERT INTO locks(name, holder) VALUES ('apply', '[not, an, object')")
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 1 and "error[GTM605]" in r.stderr
+    assert gtm("unlock", "--yes").exit_code == 0
+    assert gtm("apply", "--auto-approve").exit_code == 0
+
+
+JOURNALS: list[tuple[str, bytes]] = [
+    ("binary", bytes(range(256)) * 4),
+    ("not-objects", b"1\n[]\n\"x\"\nnull\n"),
+    ("bad-fields", b'{"event":"begin","entries":5}\n{"event":"mark","i":"0","status":3}\n{"event":"finish"}\n'),
+    ("marks-out-of-range", b'{"event":"begin","entries":[{"address":"a"}]}\n{"event":"mark","i":99}\n'
+                           b'{"event":"mark","i":true,"status":"done"}\n'),
+    ("deep", b"[" * 100_000 + b"]" * 100_000 + b"\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), JOURNALS, ids=[j[0] for j in JOURNALS])
+def test_damaged_journal_never_blocks_an_apply(example_ws: Path, name: str, content: bytes) -> None:
+    journal = example_ws / ".gtm" / "journal" / "local.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_bytes(content)
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 0, r.output
+    assert b'"event":"finish"' in journal.read_bytes(), "a fresh journal replaced the damaged one"
+
+
+def test_unwritable_journal_stops_before_any_change(example_ws: Path) -> None:
+    (example_ws / ".gtm").mkdir()
+    (example_ws / ".gtm" / "journal").write_text("a file where the journal directory should be")
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 1 and "error[GTM614]" in r.stderr and "nothing was applied" in r.stderr
+    (example_ws / ".gtm" / "journal").unlink()
+    assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing changed"

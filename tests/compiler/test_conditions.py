@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from compiler.conditions.ast import All, Any, Leaf, Not, from_data, is_core, to_data
+from compiler.conditions.ast import All, Any, Leaf, Not, from_data, is_core, leaves, to_data
 from compiler.conditions.evaluate import evaluate
 from compiler.conditions.expand import expand
 from compiler.conditions.parse import parse_condition
@@ -94,9 +95,12 @@ def test_sugar_expands_to_core_on_the_example() -> None:
     assert evaluate(expand(PersonaRef("any"), ctx, "contacts"), {"jobtitle": "Head of IT"})
     assert not evaluate(expand(PersonaRef("vp-operations"), ctx, "contacts"), {"jobtitle": "Head of IT"})
     stale = expand(StageDaysOverMax(True), ctx, "deals")
-    day = 86_400_000
+    now = datetime.now(UTC)
+    entered = "hs_v2_date_entered_current_stage"
+    assert not any(leaf.property.startswith("hs_time_in_") for leaf in leaves(stale))
     assert evaluate(stale, {"dealstage": "gtm-new-business-discovery",
-                            "hs_time_in_gtm_new_business_discovery": str(15 * day)})
+                            entered: (now - timedelta(days=16)).isoformat()})
     assert not evaluate(stale, {"dealstage": "gtm-new-business-discovery",
-                                "hs_time_in_gtm_new_business_discovery": str(13 * day)})
+                                entered: (now - timedelta(days=13)).isoformat()})
+    assert not evaluate(stale, {"dealstage": "gtm-new-business-discovery"})  # no entry date: not stale
     assert icp.model.personas

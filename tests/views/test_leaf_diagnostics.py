@@ -23,8 +23,9 @@ def test_unknown_property_in_the_fifth_rule_is_reported_at_its_property(example_
     _sub(example_ws, "scoring.yaml", "hs_email_optout", "hs_email_optot")
     r = gtm("plan")
     assert r.exit_code == 1
-    assert ('specs/scoring.yaml:10:54: error[GTM307]: contacts property "hs_email_optot" does not exist in '
-            'environment "local"') in r.stderr
+    # the offline check (before any environment is read) finds it, at the same leaf
+    assert ('specs/scoring.yaml:10:54: error[GTM307]: contacts property "hs_email_optot" is not in a fresh '
+            "HubSpot portal") in r.stderr
     assert 'did you mean "hs_email_optout"?' in r.stderr
     assert r.stderr.count("error[") == 1
 
@@ -91,3 +92,25 @@ def test_an_unreadable_file_without_a_kind_suppresses_every_reference(example_ws
     r = gtm("validate", "--format", "json")
     errors = _errors(r.stdout)
     assert len(errors) == 1 and errors[0]["range"]["file"] == "specs/slas.yaml", errors  # type: ignore[index]
+
+
+def test_a_condition_hubspot_cannot_express_is_reported_at_the_exit_when_leaf(tmp_path: Path,
+                                                                              monkeypatch: object) -> None:
+    from providers.hubspot.emulator.server import EmulatorServer
+    from tests.hubspot.conftest import TOKEN, TOKEN_ENV, write_workspace
+
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        ws = tmp_path / "ws"
+        write_workspace(ws, emu.base_url)
+        _sub(ws, "sequences.yaml", "{property: lifecyclestage, in: [salesqualifiedlead, opportunity]}",
+             "{property: hs_sales_email_last_replied, gt: 5}")
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)  # type: ignore[attr-defined]
+        monkeypatch.chdir(ws)  # type: ignore[attr-defined]
+        r = gtm("plan", "--format", "json")
+    errors = [e for e in _errors(r.stdout) if e["code"] == "GTM501"]
+    assert len(errors) == 1, r.stdout
+    rng = errors[0]["range"]
+    text = (ws / "specs" / "sequences.yaml").read_text().splitlines()
+    line = text[rng["line"] - 1]  # type: ignore[index]
+    assert "exit_when" in "\n".join(text[max(0, rng["line"] - 3):rng["line"]])  # type: ignore[index]
+    assert line[rng["col"] - 1:].startswith("5}")  # type: ignore[index]

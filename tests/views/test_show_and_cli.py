@@ -36,7 +36,7 @@ def test_show_prints_exactly_what_plan_printed(example_ws: Path, fmt: str) -> No
     assert "gtm_lead_score" in shown.stdout or fmt == "github"
     if fmt == "text":
         assert "Saved the plan to saved.json" in planned.stderr  # the note goes to stderr, not the plan
-        assert "hs_time_in_gtm_new_business_discovery gt 10d" in shown.stdout
+        assert "hs_v2_date_entered_current_stage older_than_days 10" in shown.stdout
 
 
 def test_show_reads_a_json_plan_and_refuses_garbage(example_ws: Path) -> None:
@@ -73,7 +73,8 @@ def test_init_refuses_to_nest_a_workspace(example_ws: Path) -> None:
 
 def test_errors_come_last_and_no_plan_body(example_ws: Path) -> None:
     p = example_ws / "specs" / "alerts.yaml"
-    p.write_text(p.read_text().replace("num_associated_contacts", "num_asociated_contacts"))
+    # a gtm-prefixed name passes the offline checks; only the plan knows gtm does not create it
+    p.write_text(p.read_text().replace("num_associated_contacts", "gtm_num_asociated_contacts"))
     r = gtm("plan")
     assert r.exit_code == 1
     assert "will be created" not in r.stdout
@@ -139,7 +140,9 @@ def test_ctrl_c_during_apply_exits_130_and_the_journal_says_interrupted(tmp_path
     with EmulatorServer(token=TOKEN, seed=True) as emu:
         ws = tmp_path / "ws"
         write_workspace(ws, emu.base_url)
-        emu.configure(latency_ms=80)
+        # slow answers keep the apply in flight for seconds, so the signal lands mid-apply
+        # however slowly a loaded machine runs the test
+        emu.configure(latency_ms=400)
         env = {**os.environ, TOKEN_ENV: TOKEN, "PYTHONPATH": str(REPO)}
         proc = subprocess.Popen([sys.executable, "-c", "from gtm.cli import main; main()", "apply",
                                  "--auto-approve"], cwd=ws, env=env, stdout=subprocess.PIPE,
@@ -149,11 +152,14 @@ def test_ctrl_c_during_apply_exits_130_and_the_journal_says_interrupted(tmp_path
         while not journal.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert journal.exists(), "apply never started"
-        time.sleep(0.3)
+        time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
         emu.configure(latency_ms=0)
     assert proc.returncode == 130, out + err
     assert "interrupted" in err and "Traceback" not in err
-    last = json.loads(journal.read_text().splitlines()[-1])
-    assert last["event"] == "finish" and last["status"] == "interrupted"
+    events = [json.loads(line) for line in journal.read_text().splitlines()]
+    finishes = [e for e in events if e["event"] == "finish"]
+    # requests already in flight are not waited for; their marks may follow the finish record
+    assert len(finishes) == 1 and finishes[0]["status"] == "interrupted", finishes
+    assert all(e["event"] == "mark" for e in events[events.index(finishes[0]) + 1:])

@@ -1,0 +1,118 @@
+"""The emulator's portal is the catalog of a fresh portal, read through the official client; its
+pipeline and stage enumerations follow the pipelines that exist; a spec tree of HubSpot's default
+properties and values plans, applies and converges against it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
+from hubspot.crm.properties import Option, PropertyCreate, PropertyUpdate
+
+from compiler import catalog
+from providers.hubspot.emulator.server import EmulatorServer
+from tests.conftest import REPO, gtm
+from tests.hubspot.conftest import EMULATOR_MAPPINGS, TOKEN, TOKEN_ENV, client
+
+pytestmark = pytest.mark.emulator
+
+TREE = REPO / "tests" / "fixtures" / "catalog_tree"
+
+
+def test_seeded_portal_is_the_catalog(emulator: EmulatorServer) -> None:
+    hs = client(emulator)
+    for obj in catalog.OBJECTS:
+        live = {p.name: p for p in hs.crm.properties.core_api.get_all(obj).results}
+        assert set(live) == {p["name"] for p in catalog.properties(obj)}, obj
+        assert all(p.hubspot_defined for p in live.values())
+    deals = {p.name: p for p in hs.crm.properties.core_api.get_all("deals").results}
+    assert deals["notes_last_updated"].type == "datetime"
+    industry = hs.crm.properties.core_api.get_by_name("companies", "industry")
+    values = [o.value for o in industry.options]
+    assert values == list(catalog.property_options("companies", "industry"))
+    assert {"INTERNET", "HUMAN_RESOURCES", "STAFFING_AND_RECRUITING"} <= set(values)
+    assert hs.crm.properties.core_api.get_by_name("companies", "web_technologies").options == []
+
+
+def test_stage_and_pipeline_options_follow_the_pipelines(emulator: EmulatorServer) -> None:
+    hs = client(emulator)
+    core = hs.crm.properties.core_api
+    before = [o.value for o in core.get_by_name("deals", "dealstage").options]
+    assert before == [s["id"] for s in catalog.pipelines("deals")[0]["stages"]]
+    created = hs.crm.pipelines.pipelines_api.create("deals", PipelineInput(
+        label="Partner deals", display_order=1, stages=[
+            PipelineStageInput(label="Sourced", display_order=0, metadata={"probability": "0.2"}),
+            PipelineStageInput(label="Won", display_order=1, metadata={"probability": "1.0", "isClosed": "true"}),
+        ]))
+    after = [o.value for o in core.get_by_name("deals", "dealstage").options]
+    assert after == before + [s.id for s in sorted(created.stages, key=lambda s: s.display_order)]
+    pipeline_opts = {p.name: p for p in core.get_all("deals").results}["pipeline"].options
+    assert [o.value for o in pipeline_opts] == ["default", created.id]
+    tickets = hs.crm.pipelines.pipelines_api.create("tickets", PipelineInput(
+        label="Escalations", display_order=1, stages=[
+            PipelineStageInput(label="Open", display_order=0, metadata={"ticketState": "OPEN"}),
+            PipelineStageInput(label="Done", display_order=1, metadata={"ticketState": "CLOSED"})]))
+    ticket_stages = [o.value for o in core.get_by_name("tickets", "hs_pipeline_stage").options]
+    assert ticket_stages[-2:] == [s.id for s in sorted(tickets.stages, key=lambda s: s.display_order)]
+    hs.crm.pipelines.pipelines_api.archive("deals", created.id)
+    assert [o.value for o in core.get_by_name("deals", "dealstage").options] == before
+
+
+def test_tree_of_real_defaults_converges_on_the_emulator(tmp_path: Path, emulator: EmulatorServer,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the team's portal has what gtm.yaml declares under portal: (created there outside gtm)
+    hs = client(emulator)
+    core = hs.crm.properties.core_api
+    core.create("companies", PropertyCreate(name="fleet_size", label="Fleet size", type="number",
+                                            field_type="number", group_name="companyinformation"))
+    core.create("companies", PropertyCreate(
+        name="erp_system", label="ERP system", type="enumeration", field_type="select",
+        group_name="companyinformation",
+        options=[Option(label=v, value=v, display_order=i, hidden=False)
+                 for i, v in enumerate(["sap", "oracle_ebs", "netsuite"])]))
+    company_type = core.get_by_name("companies", "type")
+    core.update("companies", "type", PropertyUpdate(options=[
+        *[Option(label=o.label, value=o.value, display_order=o.display_order, hidden=False)
+          for o in company_type.options],
+        Option(label="Carrier", value="CARRIER", display_order=len(company_type.options), hidden=False)]))
+
+    ws = tmp_path / "ws"
+    shutil.copytree(TREE / "specs", ws / "specs")
+    portal = (TREE / "gtm.yaml").read_text()
+    portal = portal[portal.index("\nportal:") + 1:portal.index("environments:")]
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: catalog-e2e\n" + portal + "environments:\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{emulator.base_url}'\n"
+        f"{EMULATOR_MAPPINGS}default_environment: emu\n")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    assert gtm("validate").exit_code == 0
+    first = gtm("plan", "--detailed-exitcode")
+    assert first.exit_code == 2, first.output
+    applied = gtm("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    again = gtm("plan", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+
+
+def test_declarations_the_portal_lacks_are_warnings_at_the_declaration(
+        tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(TREE / "specs", ws / "specs")
+    (ws / "specs" / "tiers.yaml").unlink()  # the tiers name the declared properties; keep the rest
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: catalog-e2e\nenvironments:\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{emulator.base_url}'\n"
+        f"{EMULATOR_MAPPINGS}"
+        "    portal:\n      companies:\n        properties:\n          - {name: fleet_size, type: number}\n"
+        "        options: {type: [CARRIER]}\n"
+        "default_environment: emu\n")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    r = gtm("plan", "--format", "json")
+    found = {(d["code"], d["range"]["line"], d["range"]["col"]) for d in json.loads(r.stdout)["diagnostics"]
+             if d["code"] in ("GTM320", "GTM321")}
+    assert found == {("GTM320", 18, 20), ("GTM321", 19, 26)}
