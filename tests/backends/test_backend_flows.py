@@ -377,6 +377,25 @@ def test_without_metadata_conditions_keep_their_meaning(res: Resource) -> None:
 
 
 # -- apply, then read, against the HubSpot emulator over loopback ---------------------------------------------
+_FIELD_TYPES = {"enumeration": "select", "number": "number", "string": "text", "bool": "booleancheckbox",
+                "date": "date", "datetime": "date"}
+
+
+def _create_example_properties(client: Any) -> None:
+    """The example's own properties, as plain (not calculated) properties of their type."""
+    props = example("property")
+    for obj in sorted({str(r.object) for r in props}):
+        for g in sorted({str(r.attributes["group"]) for r in props if r.object == obj}):
+            client.crm.properties.groups_api.create(obj, {"name": g, "label": g})
+    for r in props:
+        a = r.attributes
+        body = {"name": r.name, "label": a["label"], "groupName": a["group"], "type": a["type"],
+                "fieldType": _FIELD_TYPES[a["type"]],
+                "options": [{"label": o["label"], "value": o["value"], "displayOrder": i, "hidden": False}
+                            for i, o in enumerate(a.get("options") or [])]}
+        client.crm.properties.core_api.create(str(r.object), body)
+
+
 @pytest.mark.emulator
 def test_example_flows_survive_create_and_read_in_the_emulator() -> None:
     server_mod = pytest.importorskip("providers.hubspot.emulator.server")
@@ -384,6 +403,7 @@ def test_example_flows_survive_create_and_read_in_the_emulator() -> None:
 
     with server_mod.EmulatorServer(token="pat-backends", seed=True) as emu:
         client = HubSpot(access_token="pat-backends", host=emu.base_url, base_url=emu.base_url)
+        _create_example_properties(client)  # the emulator refuses filters on properties it lacks
         for res in WORKFLOWS:
             flow, _ = build(res)
             created = client.api_request({"method": "POST", "path": "/automation/v4/flows", "body": flow})

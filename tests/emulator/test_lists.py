@@ -95,7 +95,7 @@ def test_duplicate_names_are_400_ils(client: HubSpot) -> None:
             "'nope'",
         ),
         (
-            dynamic("x", property_filter("email", {"operationType": "NUMBER", "operator": "IS_ANY_OF"})),
+            dynamic("x", property_filter("email", {"operationType": "STRING", "operator": "IS_ANY_OF"})),
             "IS_ANY_OF",
         ),
         ({**dynamic("x"), "filterBranch": {"filterBranchType": "AND"}}, "root branch must be an OR"),

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from .errors import ApiError, conflict, missing_field, not_found, validation
+from .filter_rules import check_flow_filters
 from .flow_rules import check_action, check_enrollment, check_request_fields
 from .list_filters import object_name_of
 from .requestio import base_url, inputs_of, json_object, no_content, query_int, respond
@@ -94,6 +95,9 @@ def _build(body: dict[str, Any], flow_id: str, revision: int, created: str, stat
     _check_flow(body)
     next_action = _check_actions(body)
     check_enrollment(body)
+    # enrolment, goal and re-enrolment filters follow the list-filter rules (filter_rules.py)
+    object_name = object_name_of(body["objectTypeId"])
+    check_flow_filters(body, lambda n: state.active_property(object_name, str(n)), object_name)
     for index, action in enumerate(body["actions"]):
         check_action(index, action, state.directory)
     flow = {k: copy.deepcopy(v) for k, v in body.items() if k not in SERVER_FIELDS}

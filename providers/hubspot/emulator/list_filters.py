@@ -18,10 +18,12 @@ nothing, since the emulator keeps no such data.
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import validation
+from .filter_rules import check_property_filter
 from .objecttypes import OBJECT_IDS
 from .state import PortalState
 
@@ -87,20 +89,9 @@ def _filter(state: PortalState, object_name: str, raw: Any, where: str) -> dict[
         out.setdefault("subscriptionType", "SUBSCRIPTION")
     if out["filterType"] != "PROPERTY":
         return out
-    name, operation = out.get("property"), out.get("operation")
-    if not isinstance(name, str) or state.active_property(object_name, name) is None:
-        raise validation(
-            f"{where}: property '{name}' does not exist on {object_name}", context={"property": [str(name)]}
-        )
-    if not isinstance(operation, dict) or not operation.get("operationType") or not operation.get("operator"):
-        raise validation(f"{where}: a PROPERTY filter needs operation.operationType and operation.operator")
-    allowed = OPERATORS.get(operation["operationType"])
-    if allowed is not None and operation["operator"] not in allowed:
-        raise validation(
-            f"{where}: operator {operation['operator']} is not valid for operationType "
-            f"{operation['operationType']}; valid: {sorted(allowed)}"
-        )
-    operation.setdefault("includeObjectsWithNoValueSet", False)
+    # the property exists and the operation fits its type: the same rules as flows (filter_rules.py)
+    check_property_filter(out, where, lambda n: state.active_property(object_name, str(n)), object_name)
+    out["operation"].setdefault("includeObjectsWithNoValueSet", False)
     return out
 
 
@@ -164,6 +155,8 @@ def _property_match(op: dict[str, Any], value: str | None) -> bool:
             else [str(op.get("value", "")).lower()]
         )
         return _text_match(str(operator), value.lower(), targets)
+    if kind in ("TIME_POINT", "TIME_RANGED"):
+        return _time_match(op, value)
     if kind == "ENUMERATION":
         have = {v.lower() for v in value.split(";") if v}
         want = {str(v).lower() for v in op.get("values") or []}
@@ -177,6 +170,58 @@ def _property_match(op: dict[str, Any], value: str | None) -> bool:
         }
         return results.get(str(operator), False)
     return False
+
+
+_OFFSET_UNITS = {"weeks": 7 * 86_400_000, "days": 86_400_000, "hours": 3_600_000, "minutes": 60_000,
+                 "seconds": 1000, "milliseconds": 1}
+
+
+def _instant(value: str) -> datetime | None:
+    """A stored date/datetime value (epoch milliseconds or ISO) as an aware UTC instant."""
+    text = value.strip()
+    try:
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _point(point: dict[str, Any]) -> datetime | None:
+    """A time point as an instant.  Every zone is read as UTC (the emulator keeps no portal time
+    zone); month/quarter/year offsets and WEEK/MONTH/... references are not evaluated (None)."""
+    now = datetime.now(UTC)
+    if point.get("timeType") == "DATE":
+        try:
+            return datetime(int(point["year"]), int(point["month"]), int(point["day"]), int(point.get("hour", 0)),
+                            int(point.get("minute", 0)), int(point.get("second", 0)),
+                            int(point.get("millisecond", 0)) * 1000, tzinfo=UTC)
+        except (KeyError, ValueError, TypeError):
+            return None
+    if point.get("timeType") != "INDEXED":
+        return None
+    ref = (point.get("indexReference") or {}).get("referenceType")
+    base = {"NOW": now, "TODAY": datetime(now.year, now.month, now.day, tzinfo=UTC)}.get(str(ref))
+    offset = point.get("offset") or {}
+    if base is None or not set(offset) <= set(_OFFSET_UNITS):
+        return None
+    return base + timedelta(milliseconds=sum(int(v) * _OFFSET_UNITS[k] for k, v in offset.items()))
+
+
+def _time_match(op: dict[str, Any], value: str) -> bool:
+    at = _instant(value)
+    if at is None:
+        return False
+    if op.get("operationType") == "TIME_POINT":
+        point = _point(op.get("timePoint") or {})
+        if point is None:
+            return False
+        return at < point if op.get("operator") == "IS_BEFORE" else at > point
+    low, high = _point(op.get("lowerBoundTimePoint") or {}), _point(op.get("upperBoundTimePoint") or {})
+    if low is None or high is None:
+        return False
+    return (low <= at <= high) == (op.get("operator") == "IS_BETWEEN")
 
 
 def _number_match(operator: Any, number: Decimal | None, op: dict[str, Any]) -> bool:
