@@ -21,7 +21,8 @@ pattern used below.
 
 How a condition compiles.  The evaluator's semantics (``compiler.conditions.evaluate``) must hold
 on unknown values without relying on short-circuit ``and``/``or``.  Each leaf is therefore
-``(if is_present(READ) then TEST else false)``: false on an unknown value, never blank, so
+``(if is_present(READ) then TEST else false)``: false on an unknown value, never blank (adjacent
+``contains`` leaves of one ``any`` on the same property share one guard), so
 ``not``, ``and`` and ``or`` compose exactly and ``not`` of a leaf holds on unknown values as the
 evaluator requires; ``known`` is ``is_present(READ)``.  Numbers compare with ``= != < <= > >=``;
 a bool property reads as ``bool(p)`` (``eq true`` tests ``bool(p)``, ``eq false`` ``not
@@ -339,8 +340,37 @@ class _Compiler:
         if isinstance(c, All):
             return _and([self.cond(i) for i in c.items])
         if isinstance(c, Any):
-            return _or([self.cond(i) for i in c.items])
+            parts, i = [], 0
+            while i < len(c.items):
+                run = self._contains_run(c.items, i)
+                if len(run) >= 2:
+                    raw = f"string({run[0].property})"
+                    needles = [_str_operand(leaf.value, strip=False) for leaf in run]
+                    hit = _or([f"contains({raw}, {string_literal(form)})" for n in needles for form in casings(n)])
+                    parts.append(_guard(raw, hit))
+                    i += len(run)
+                else:
+                    parts.append(self.cond(c.items[i]))
+                    i += 1
+            return _or(parts)
         raise TypeError(f"not a core condition: {c!r} (expand sugar first)")
+
+    def _contains_run(self, items: tuple[Condition, ...], start: int) -> list[Leaf]:
+        """Adjacent ``contains`` leaves on one text property from ``start`` (one shared guard)."""
+        run: list[Leaf] = []
+        for item in items[start:]:
+            if not (isinstance(item, Leaf) and item.op == "contains"
+                    and (not run or item.property == run[0].property)):
+                break
+            try:
+                if _kind(item, self.types) not in ("string", "enumeration"):
+                    break
+                _ident(item.property)
+                _str_operand(item.value, strip=False)
+            except _Bad:
+                break
+            run.append(item)
+        return run
 
     def calc(self, calc: dict[str, AnyT]) -> str | None:
         kind = calc.get("kind")

@@ -177,15 +177,17 @@ def _grouped(literals: list[str]) -> list[str]:
     return values
 
 
-def _string_test(p: str, test: fa.Expr) -> Leaf:
+def _string_test(p: str, test: fa.Expr) -> Condition:
     negated = isinstance(test, fa.Unary) and test.op == "not"
     inner = test.operand if isinstance(test, fa.Unary) and test.op == "not" else test
     kind, literals = _string_parts(p, inner)
     values = literals if kind == "enum" else _grouped(literals)
     if kind == "contains":
-        if len(values) != 1:
+        if len(values) == 1:
+            return Leaf(p, "not_contains" if negated else "contains", values[0])
+        if negated:
             raise _NoMatch
-        return Leaf(p, "not_contains" if negated else "contains", values[0])
+        return AnyC(tuple(Leaf(p, "contains", v) for v in values))  # an ``any`` sharing one guard
     if len(values) == 1:
         return Leaf(p, "ne" if negated else "eq", values[0])
     return Leaf(p, "not_in" if negated else "in", values)
@@ -201,8 +203,13 @@ def _condition(e: fa.Expr) -> Condition:
             return Leaf(_read_name(e.operand.args[0]).name, "known", False)
         return Not(_condition(e.operand))
     if isinstance(e, fa.Binary) and e.op in ("and", "or"):
-        items = tuple(_condition(x) for x in _chain(e, e.op))
-        return All(items) if e.op == "and" else AnyC(items)
+        items: list[Condition] = []
+        for x in _chain(e, e.op):
+            item = _condition(x)
+            # parentheses do not survive parsing: nested groups of the same kind read flattened
+            same = isinstance(item, All if e.op == "and" else AnyC) and item.items
+            items.extend(item.items if same else [item])  # type: ignore[union-attr]
+        return All(tuple(items)) if e.op == "and" else AnyC(tuple(items))
     if (isinstance(e, fa.If) and len(e.branches) == 1 and isinstance(e.otherwise, fa.Bool)
             and not e.otherwise.value):
         guard, test = e.branches[0]

@@ -301,11 +301,14 @@ class HubSpotProvider:
 
     def _type_lookup(self, obj: str) -> Callable[[str], str | None]:
         """Property name -> HubSpot type on ``obj``: this plan's properties first, then the portal's."""
+        from compiler.catalog import property_type
+
         desired = self._desired_types.get(obj, {})
         live = self._types.get(obj, {})
 
         def lookup(name: str) -> str | None:
-            return desired.get(name) or live.get(name)
+            # a fresh portal's own properties when the portal has not been read (offline realize)
+            return desired.get(name) or live.get(name) or property_type(obj, name)
 
         return lookup
 

@@ -99,3 +99,14 @@ def test_documented_shapes_are_accepted(base: HubSpot) -> None:
     accepted(base, calc("gtm_c", "(if is_present(bool(gtm_b)) then bool(gtm_b) else false) "
                                  "and contains(string(gtm_s), 'x')", "bool"))
     accepted(base, calc("gtm_d", "string_to_number('4') * 10gtm_n"))
+
+
+def test_calculated_enumeration_yields_only_its_options(base: HubSpot) -> None:
+    options = [{"label": "Hot", "value": "hot"}, {"label": "Cold", "value": "cold"}]
+    message = rejected(base, calc("gtm_band", "if gtm_n >= 10 then 'hot' elseif gtm_n >= 5 then 'warm' else 'cold'",
+                                  "enumeration", options=options))
+    assert "'warm' is not an option" in message
+    accepted(base, calc("gtm_band", "if gtm_n >= 10 then 'hot' else 'cold'", "enumeration", options=options))
+    with pytest.raises(ApiException) as info:  # on PATCH too: dropping an option the formula yields
+        base.crm.properties.core_api.update("contacts", "gtm_band", {"options": options[:1]})
+    assert info.value.status == 400 and "'cold' is not an option" in body_of(info.value)["message"]

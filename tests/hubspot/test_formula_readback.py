@@ -8,18 +8,22 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compiler.backends.hubspot_formula import calculation_to_formula
 from compiler.calculations import compute
 from compiler.conditions.ast import to_data
+from compiler.lowering import lower
+from compiler.project import load_project
 from providers.hubspot import formula_read as fr
 from providers.hubspot.emulator import formula as emulator
 from providers.hubspot.emulator.server import EmulatorServer
+from providers.hubspot.provider import HubSpotProvider
 from tests.backends.support import TYPES, Record, conditions_st, records_st, types_of
-from tests.conftest import gtm
-from tests.hubspot.conftest import client
+from tests.conftest import REPO, gtm
+from tests.hubspot.conftest import TOKEN, TOKEN_ENV, client, write_workspace
 
 T = types_of(TYPES)
 
@@ -104,6 +108,13 @@ def test_a_scoring_change_has_the_same_path_on_both_providers(hs_ws: Path, emula
     live = {p.name: p for p in client(emulator).crm.properties.core_api.get_all("contacts").results}
     assert live["gtm_lead_score"].description.endswith("rules=pricing-page,title-match,demo-request,"
                                                        "repeat-converter,wrong-industry,unsubscribed]")
+    # the live formulas are exactly what a fresh compile of the specs would send
+    project = load_project(hs_ws)
+    offline = HubSpotProvider("pat-offline", "http://127.0.0.1:9")
+    realized, _ = offline.realize(list(lower(project.specs).resources))
+    sent = {r.name: offline.formula_for(r) for r in realized if r.type == "property" and r.object == "contacts"}
+    for name in ("gtm_lead_score", "gtm_lead_band"):
+        assert live[name].calculation_formula == sent[name]
     band_formula = live["gtm_lead_band"].calculation_formula
     assert "gtm_lead_score" not in band_formula and len(band_formula) > len(live["gtm_lead_score"].calculation_formula)
 
@@ -119,3 +130,14 @@ def test_a_scoring_change_has_the_same_path_on_both_providers(hs_ws: Path, emula
     assert _paths(emu_changes, "property.contacts.gtm_lead_band") == [f"calculation.source_{path}"]
     assert gtm("apply", "-e", "emu", "--auto-approve").exit_code == 0
     assert gtm("plan", "-e", "emu", "--detailed-exitcode").exit_code == 0
+
+
+def test_the_changes_before_tree_converges_on_first_apply(tmp_path: Path, emulator: EmulatorServer,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = tmp_path / "before"
+    write_workspace(ws, emulator.base_url, specs=REPO / "tests" / "golden" / "trees" / "changes" / "before")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 0, r.output
+    assert gtm("plan", "--detailed-exitcode").exit_code == 0

@@ -12,7 +12,8 @@ Rules (DOC = HubSpot properties guide / API reference; OBS = third-party observa
   (DOC: ``calculation_equation`` is a valid fieldType of ``bool``, ``enumeration``,
   ``string`` and ``number`` only), that names only live properties of the same object,
   and that creates no reference cycle.  KB (unverified): a calculated ``enumeration``
-  cannot read another calculated property.
+  cannot read another calculated property.  STRICT (unverified): every string a calculated
+  ``enumeration`` can yield is one of its option values.
 * OBS: ``displayOrder`` -1 (or absent) is placed after the group's last property;
   likewise for options.
 * Emulator choices: names must match ``[a-z][a-z0-9_]*``; the ``groupName`` must exist.
@@ -25,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import formula
+from . import formula_ast as fa
 from .errors import ApiError, missing_field, unknown_field, validation
 from .requestio import check_fields, require
 from .state import PortalState, now_iso
@@ -190,6 +192,29 @@ def check_formula(state: PortalState, object_name: str, name: str, prop_type: st
     _check_cycle(state, object_name, name, expr)
 
 
+def _results(expr: formula.Expr) -> list[formula.Expr]:
+    """The expressions a formula can yield (the branches of its ``if`` chains)."""
+    if isinstance(expr, fa.If):
+        out = [r for _, branch in expr.branches for r in _results(branch)]
+        return out + (_results(expr.otherwise) if expr.otherwise is not None else [])
+    return [expr]
+
+
+def check_enumeration_results(name: str, text: str, options: list[dict[str, Any]]) -> None:
+    """400 when a calculated enumeration can yield a literal that is not one of its options.
+
+    STRICT (unverified): HubSpot stores an enumeration value as an option's internal value;
+    what it does with a calculated value outside the options is undocumented, so the stricter
+    reading refuses the formula (docs/emulator.md § Formulas)."""
+    values = {o["value"] for o in options}
+    for result in _results(parsed(text)):
+        if isinstance(result, fa.String) and result.value not in values:
+            raise validation(
+                f"Invalid calculationFormula: '{result.value}' is not an option of enumeration '{name}'",
+                context={"value": [result.value]},
+            )
+
+
 def _check_cycle(state: PortalState, object_name: str, name: str, expr: formula.Expr) -> None:
     pending = list(formula.referenced_properties(expr))
     seen: set[str] = set()
@@ -275,6 +300,8 @@ def build_property(state: PortalState, object_name: str, body: dict[str, Any]) -
     }
     if calc:
         prop["calculationFormula"] = body["calculationFormula"]
+        if prop["type"] == "enumeration":
+            check_enumeration_results(name, prop["calculationFormula"], prop["options"])
     if body.get("referencedObjectType"):
         prop["referencedObjectType"] = body["referencedObjectType"]
     for hint in _HINTS:
@@ -328,6 +355,8 @@ def apply_update(
         check_formula(state, object_name, prop["name"], updated["type"], updated.get("calculationFormula"))
     if updated["fieldType"] != CALC:
         updated.pop("calculationFormula", None)
+    elif updated["type"] == "enumeration":
+        check_enumeration_results(prop["name"], updated["calculationFormula"], updated["options"])
     if "description" in body:
         updated["description"] = body["description"] or ""
     order = body.get("displayOrder", prop["displayOrder"])
