@@ -254,7 +254,10 @@ def analyse_business(changes: list[Change], provider: Provider, desired_list: li
     desired = {r.address: r for r in desired_list}
     live = {r.address: r for r in live_list}
     deps = {r.address: r.depends_on for r in desired_list}
-    changed = {c.address for c in changes}
+    by_address: dict[str, list[Change]] = {}
+    for c in changes:
+        by_address.setdefault(c.address, []).append(c)
+    changed = set(by_address)
     for obj in _objects_of(changes, desired, live):
         d_obj = {a: r for a, r in desired.items() if (r.attributes.get("object") or r.object) == obj}
         # live resources count only where the plan manages them (not HubSpot's own calculated properties)
@@ -296,9 +299,8 @@ def analyse_business(changes: list[Change], provider: Provider, desired_list: li
             eff = _effect(t, [t.before(r) for r in befores], [t.after(r) for r in afters], ids, scale, not exact)
             if eff is None:
                 continue
-            owners = _owners(t.address, deps, changed)
-            for c in changes:
-                if c.address in owners:
+            for owner in sorted(_owners(t.address, deps, changed)):
+                for c in by_address[owner]:
                     if c.impact is None:
                         c.impact = Impact()
                     c.impact.effects.append(eff)
