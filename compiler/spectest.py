@@ -161,7 +161,8 @@ def run_tests(ss: SpecSet, ownership: Ownership | None = None) -> list[CaseResul
     return [run_case(ev, s, i) for s in specs for i in range(len(s.model.cases))]
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """An expected or actual value as a test report prints it."""
     if isinstance(v, list):
         return "[" + ", ".join(str(x) for x in v) + "]"
     if isinstance(v, bool):
@@ -175,6 +176,6 @@ def failure_diagnostics(results: list[CaseResult]) -> list[Diagnostic]:
     for r in results:
         for m in r.mismatches:
             out.append(error("GTM420", f'test "{r.test}" case "{r.case}": {m.field} expected '
-                                       f"{_show(m.expected)}, got {_show(m.actual)}",
+                                       f"{show_value(m.expected)}, got {show_value(m.actual)}",
                              r.expect_ranges.get(m.field, r.range), notes=tuple(r.explanation)))
     return out

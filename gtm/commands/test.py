@@ -8,19 +8,11 @@ from pathlib import Path
 
 import click
 
-from compiler.spectest import CaseResult, failure_diagnostics, run_tests
+from compiler.spectest import CaseResult, failure_diagnostics, run_tests, show_value
 from gtm import exitcodes
 from gtm.context import open_project, print_diagnostics, workspace_options
 
 FORMAT_VERSION = "1.0"
-
-
-def _show(v: object) -> str:
-    if isinstance(v, list):
-        return "[" + ", ".join(str(x) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return "(none)" if v is None else str(v)
 
 
 def _text(results: list[CaseResult]) -> None:
@@ -37,8 +29,8 @@ def _text(results: list[CaseResult]) -> None:
         width = max(len(m.field) for m in r.mismatches)
         for m in r.mismatches:
             at = r.expect_ranges.get(m.field)
-            click.echo(f"      {m.field:<{width}}  - expected {_show(m.expected)}" + (f"   ({at})" if at else ""))
-            click.echo(f"      {'':<{width}}  + actual   {_show(m.actual)}")
+            click.echo(f"      {m.field:<{width}}  - expected {show_value(m.expected)}" + (f"   ({at})" if at else ""))
+            click.echo(f"      {'':<{width}}  + actual   {show_value(m.actual)}")
         click.echo("      why:")
         for line in r.explanation:
             click.echo(f"        {line}")

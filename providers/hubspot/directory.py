@@ -41,24 +41,27 @@ def read_directory(p: HubSpotProvider, sections: set[str]) -> tuple[dict[str, se
     for the ``sections`` asked for."""
     found: dict[str, set[str]] = {}
     problems: list[str] = []
-    if sections & {"owners", "users", "teams"}:
+
+    def listing(what: str, page: Callable[..., Any], unreadable: str) -> list[dict[str, Any]] | None:
+        """Every item of one listing, or None (noted in ``problems``) when the token may not read it."""
         try:
-            owners = _pages(p, "read owners", p.client.crm.owners.owners_api.get_page)
+            return _pages(p, what, page)
         except ProviderError as e:
             if e.status not in (401, 403):
                 raise
-            problems.append(f"owners, users and teams (reading owners: {e.message})")
-        else:
+            problems.append(unreadable.format(message=e.message))
+            return None
+
+    if sections & {"owners", "users", "teams"}:
+        owners = listing("read owners", p.client.crm.owners.owners_api.get_page,
+                         "owners, users and teams (reading owners: {message})")
+        if owners is not None:
             found["owners"] = {str(o.get("id")) for o in owners if not o.get("archived")}
             found["users"] = {str(o["userId"]) for o in owners if o.get("userId") is not None}
             found["teams"] = {str(t.get("id")) for o in owners for t in o.get("teams") or []}
     if "emails" in sections:
-        try:
-            emails = _pages(p, "read marketing emails", p.client.marketing.emails.marketing_emails_api.get_page)
-        except ProviderError as e:
-            if e.status not in (401, 403):
-                raise
-            problems.append(f"marketing emails ({e.message})")
-        else:
+        emails = listing("read marketing emails", p.client.marketing.emails.marketing_emails_api.get_page,
+                         "marketing emails ({message})")
+        if emails is not None:
             found["emails"] = {str(m.get("id")) for m in emails if not m.get("archived")}
     return found, problems
