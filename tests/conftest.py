@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,26 @@ def example_ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     shutil.copytree(REPO / "specs", ws / "specs")
     monkeypatch.chdir(ws)
     yield ws
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """``actual`` equals the golden file at ``path`` (``GTM_UPDATE_GOLDEN=1`` rewrites it first)."""
+    if os.environ.get("GTM_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden {path}; run with GTM_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (GTM_UPDATE_GOLDEN=1 regenerates)"
+
+
+def plan_apply_converge() -> Run:
+    """Plan (changes expected), apply, plan again (none expected); the last plan's run."""
+    first = gtm("plan", "--detailed-exitcode")
+    assert first.exit_code == 2, first.output
+    applied = gtm("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    again = gtm("plan", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+    return again
 
 
 def gtm(*args: str, input: str | None = None) -> Run:

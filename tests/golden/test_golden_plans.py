@@ -9,16 +9,14 @@ deletes), and ``expected/plan.txt`` / ``expected/plan.json``.  Regenerate with
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, gtm
+from tests.conftest import REPO, check_golden, gtm
 
 TREES = Path(__file__).parent / "trees"
-UPDATE = os.environ.get("GTM_UPDATE_GOLDEN") == "1"
 WS = "version: 1\nname: golden\n"
 
 
@@ -30,14 +28,6 @@ def _prepare(tree: Path, ws: Path) -> None:
     else:
         (ws / "gtm.yaml").write_text((tree / "gtm.yaml").read_text() if (tree / "gtm.yaml").exists() else WS)
         shutil.copytree(tree / "specs", ws / "specs")
-
-
-def _check(path: Path, actual: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden {path}; run with GTM_UPDATE_GOLDEN=1"
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (GTM_UPDATE_GOLDEN=1 regenerates)"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in TREES.iterdir() if p.is_dir()))
@@ -55,12 +45,12 @@ def test_golden_plan(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         shutil.copytree(tree / "specs", ws / "specs")
     text = gtm("plan", "--detailed-exitcode")
     assert text.exit_code == 2, text.output
-    _check(tree / "expected" / "plan.txt", text.stdout)
+    check_golden(tree / "expected" / "plan.txt", text.stdout)
     js = gtm("plan", "--format", "json")
     assert js.exit_code == 0, js.output
     payload = json.loads(js.stdout)
     assert payload["format_version"] == "1.1"
-    _check(tree / "expected" / "plan.json", js.stdout)
+    check_golden(tree / "expected" / "plan.json", js.stdout)
     # applying converges: a second plan is empty
     r = gtm("apply", "--auto-approve", "--allow-destroy")
     assert r.exit_code == 0, r.output

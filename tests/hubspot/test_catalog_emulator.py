@@ -14,7 +14,7 @@ from hubspot.crm.properties import Option, PropertyCreate, PropertyUpdate
 
 from compiler import catalog
 from providers.hubspot.emulator.server import EmulatorServer
-from tests.conftest import REPO, gtm
+from tests.conftest import REPO, gtm, plan_apply_converge
 from tests.hubspot.conftest import EMULATOR_MAPPINGS, TOKEN, TOKEN_ENV, client
 
 pytestmark = pytest.mark.emulator
@@ -90,12 +90,7 @@ def test_tree_of_real_defaults_converges_on_the_emulator(tmp_path: Path, emulato
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.chdir(ws)
     assert gtm("validate").exit_code == 0
-    first = gtm("plan", "--detailed-exitcode")
-    assert first.exit_code == 2, first.output
-    applied = gtm("apply", "--auto-approve")
-    assert applied.exit_code == 0, applied.output
-    again = gtm("plan", "--detailed-exitcode")
-    assert again.exit_code == 0, again.output
+    plan_apply_converge()
 
 
 def test_declarations_the_portal_lacks_are_warnings_at_the_declaration(

@@ -9,17 +9,12 @@ from pathlib import Path
 import pytest
 
 from providers.hubspot.emulator.server import EmulatorServer
-from tests.conftest import REPO, gtm
+from tests.conftest import REPO, gtm, plan_apply_converge
 from tests.hubspot.conftest import TOKEN, client, write_workspace
 
 
 def test_example_plans_applies_and_converges(hs_ws: Path, emulator: EmulatorServer) -> None:
-    first = gtm("plan", "--detailed-exitcode")
-    assert first.exit_code == 2, first.output
-    applied = gtm("apply", "--auto-approve")
-    assert applied.exit_code == 0, applied.output
-    again = gtm("plan", "--detailed-exitcode")
-    assert again.exit_code == 0, again.output
+    again = plan_apply_converge()
     assert "No changes." in again.stdout
     # what landed in the portal, read back through the official client's own models
     hs = client(emulator)

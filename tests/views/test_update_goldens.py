@@ -10,7 +10,6 @@ The same change must give the same attribute paths on both providers.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,10 @@ from typing import Any
 import pytest
 
 from providers.hubspot.emulator.server import EmulatorServer
-from tests.conftest import REPO, gtm
+from tests.conftest import REPO, check_golden, gtm
 from tests.hubspot.conftest import TOKEN, TOKEN_ENV, write_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("GTM_UPDATE_GOLDEN") == "1"
 HUBSPOT_ONLY = "calculation.source_calculation"  # a HubSpot band formula inlines the score's rules
 EDITS: tuple[tuple[str, str, str], ...] = (
     ("scoring.yaml", "points: 15", "points: 25"),                       # a scoring rule's points
@@ -53,21 +51,13 @@ def _stable_json(text: str) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _check(path: Path, actual: str) -> None:
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"missing golden {path}; run with GTM_UPDATE_GOLDEN=1"
-    assert actual == path.read_text(encoding="utf-8"), f"{path} differs (GTM_UPDATE_GOLDEN=1 regenerates)"
-
-
 def _plans(provider: str) -> dict[str, str]:
     out = {}
     for fmt, name in (("text", "update.txt"), ("markdown", "update.md"), ("json", "update.json")):
         r = gtm("plan", "--format", fmt, "--detailed-exitcode")
         assert r.exit_code == 2, r.output
         out[name] = _stable_json(r.stdout) if fmt == "json" else r.stdout
-        _check(GOLDEN / provider / name, out[name])
+        check_golden(GOLDEN / provider / name, out[name])
     for line in out["update.txt"].splitlines() + out["update.md"].splitlines():
         assert not line.endswith("…") and '{"' not in line, line
     return out
