@@ -524,18 +524,25 @@ def flow_to_workflow_attrs(flow: dict[str, Any]) -> dict[str, Any]:
         "goal": _condition(flow.get("goalFilterBranch")),
         "actions": [_neutral_action(a, obj) for a in _ordered_actions(flow)],
     }
+    spec = stored_spec(flow)
+    if spec is not None:
+        for k in ("enrollment", "goal", "actions"):
+            if k in spec:
+                attrs[k] = spec[k]
+    return attrs
+
+
+def stored_spec(flow: dict[str, Any]) -> dict[str, Any] | None:
+    """The neutral attributes gtm stored with ``flow``, while its digest still matches the live flow."""
     custom = flow.get("customProperties") or {}
     stored, digest = custom.get(SPEC_KEY), custom.get(DIGEST_KEY)
-    if isinstance(stored, str) and digest == _digest(flow):
-        try:
-            spec = json.loads(stored)
-        except ValueError:
-            spec = None
-        if isinstance(spec, dict):
-            for k in ("enrollment", "goal", "actions"):
-                if k in spec:
-                    attrs[k] = spec[k]
-    return attrs
+    if not isinstance(stored, str) or digest != _digest(flow):
+        return None
+    try:
+        spec = json.loads(stored)
+    except ValueError:
+        return None
+    return spec if isinstance(spec, dict) else None
 
 
 # -- normalisation -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from hubspot import HubSpot
 
 from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic
-from compiler.ir import Resource
+from compiler.ir import Resource, make_address
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
 from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
@@ -47,6 +47,7 @@ OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
 SEARCH_PAGE = 200  # HubSpot's largest search page
+_FLOW_CONDITIONS = ("enrollment", "goal")
 # record properties HubSpot computes itself (a client cannot set them)
 READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
                                     "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
@@ -85,6 +86,8 @@ class HubSpotProvider:
         self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
+        # per live workflow: (the conditions as shown, their canonical OR-of-ANDs form); see _flow_resource
+        self._flow_conditions: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._flow_diagnostics: list[Diagnostic] = []
 
     @classmethod
@@ -264,6 +267,7 @@ class HubSpotProvider:
         ids = [str(f["id"]) for f in listing if self._owned_name(str(f.get("name", "")))]
         out: list[Resource] = []
         self._flow_ids = {}
+        self._flow_conditions = {}
         for i in range(0, len(ids), BATCH):
             data = self._raw("read workflows", "POST", "/automation/v4/flows/batch/read",
                              body={"inputs": [{"flowId": f, "type": "FLOW_ID"} for f in ids[i:i + BATCH]]},
@@ -274,9 +278,17 @@ class HubSpotProvider:
         return out
 
     def _flow_resource(self, flow: dict[str, Any]) -> Resource:
-        from compiler.backends.hubspot_flows import flow_to_workflow_attrs
+        from compiler.backends.hubspot_flows import flow_to_workflow_attrs, stored_spec
 
-        attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
+        # Conditions are shown in the structured form the compiler produced (stored with the flow
+        # while its digest matches) and compared by their OR-of-ANDs form: HubSpot keeps only that.
+        attrs = flow_to_workflow_attrs(flow)
+        dnf = self._canonical_workflow(flow_to_workflow_attrs({**flow, "customProperties": {}}))
+        stored = stored_spec(flow) is not None
+        shown = {k: attrs.get(k) if stored else dnf.get(k) for k in _FLOW_CONDITIONS}
+        attrs.update(shown)
+        self._flow_conditions[make_address("workflow", None, str(flow["name"]))] = (
+            shown, {k: dnf.get(k) for k in _FLOW_CONDITIONS})
         self._flow_ids[flow["name"]] = str(flow["id"])
         return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
                         marker=has_gtm_marker(flow))
@@ -375,6 +387,21 @@ class HubSpotProvider:
             out[k] = self._canonical(out.get(k), types)
         return out
 
+    def _same_conditions(self, address: str, attrs: dict[str, Any], types: Callable[[str], str | None]
+                         ) -> dict[str, Any]:
+        """The desired workflow with each condition in its compiled (structured) form, or in the live
+        workflow's form where both mean the same OR-of-ANDs in HubSpot (then there is nothing to change)."""
+        live = self._flow_conditions.get(address)
+        if live is None:
+            return attrs
+        shown, dnf = live
+        canon = self._canonical_workflow(attrs, types)
+        out = dict(attrs)
+        for k in _FLOW_CONDITIONS:
+            if canon.get(k) == dnf.get(k):
+                out[k] = shown.get(k)
+        return out
+
     def _resolved_actions(self, actions: list[Any]) -> list[Any]:
         """Actions with the portal ids their names map to in this environment (``content_id``,
         ``owner_id``, ``recipient_id``), so that a changed mapping is a planned change."""
@@ -443,7 +470,7 @@ class HubSpotProvider:
                 _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
-                    attrs = self._canonical_workflow(attrs, types)
+                    attrs = self._same_conditions(r.address, attrs, types)
             out.append(r.with_attributes(attrs))
         return out, diags
 

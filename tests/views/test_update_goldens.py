@@ -97,12 +97,14 @@ def test_update_plans_match_across_providers(local_plans: dict[str, str], tmp_pa
         # the same change, the same paths; HubSpot's band formula also carries the score it inlines
         action2, paths2 = remote[address]
         assert (action2, [p for p in paths2 if not p.startswith(HUBSPOT_ONLY)]) == (action, paths), address
-    # where the change is identical, so is its text.  (Workflow enrolment conditions are compared
-    # by path only: HubSpot keeps them as OR-of-AND filter branches, read back in that shape.)
-    for address in ("property.contacts.gtm_lead_score", "property.companies.gtm_tier",
-                    "property.contacts.gtm_first_utm_source", "pipeline.deals.gtm-new-business",
-                    "workflow.gtm-sla-hot-inbound"):
-        assert _block(local_plans["update.txt"], address) == _block(emu_plans["update.txt"], address)
+    # the same change, the same text: every block of the text and Markdown plans, workflow enrolment
+    # conditions included (HubSpot keeps them as OR-of-AND filter branches; they are read back in
+    # the structured form the compiler produced)
+    for address in local:
+        if address == "property.contacts.gtm_lead_band":
+            continue  # a HubSpot band formula inlines its score (see the band test below)
+        assert _block(local_plans["update.txt"], address) == _block(emu_plans["update.txt"], address), address
+        assert _md_block(local_plans["update.md"], address) == _md_block(emu_plans["update.md"], address), address
 
 
 def _block(text: str, address: str) -> str:
@@ -111,3 +113,36 @@ def _block(text: str, address: str) -> str:
     start = next(i for i, ln in enumerate(lines) if ln.startswith(f"  # {address} "))
     end = lines.index("", start)
     return "\n".join(ln for ln in lines[start:end] if not ln.startswith("  #   ") and "business impact" not in ln)
+
+
+def _md_block(text: str, address: str) -> str:
+    """The diff block of one change in a Markdown plan (its ``<details>`` section)."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if f"<code>~ {address}</code>" in ln)
+    end = lines.index("</details>", start)
+    return "\n".join(ln for ln in lines[start:end] if "impact" not in ln.lower())
+
+
+def test_hubspot_condition_with_the_same_filters_is_no_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    """Reordering an enrolment condition changes nothing in HubSpot (the same OR-of-AND branches), so
+    it plans no change, although the structured form is what plans show and compare."""
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        ws = tmp_path / "emu"
+        write_workspace(ws, emu.base_url)
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        monkeypatch.chdir(ws)
+        assert gtm("apply", "--auto-approve").exit_code == 0
+        p = ws / "specs" / "sequences.yaml"
+        old = "audience: {all: [{persona: vp-operations}, {tier: [tier-2, tier-3]}]}"
+        assert old in p.read_text()
+        new = "audience: {all: [{tier: [tier-3, tier-2]}, {persona: vp-operations}]}"
+        p.write_text(p.read_text().replace(old, new))
+        r = gtm("plan", "--detailed-exitcode")
+        assert r.exit_code == 0, r.output
+        p.write_text(p.read_text().replace("{tier: [tier-3, tier-2]}", "{tier: [tier-3]}"))
+        r = gtm("plan", "--detailed-exitcode")
+        assert r.exit_code == 2, r.output
+        lines = [" ".join(ln.split()) for ln in r.stdout.splitlines()]
+        assert "- - gtm_tier in [tier-2, tier-3]" in lines and "+ - gtm_tier eq tier-3" in lines, r.stdout
+        assert "all:" in lines and "- any:" in lines, r.stdout  # the spec's shape, not OR-of-ANDs
