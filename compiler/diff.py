@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from deepdiff import DeepDiff
 
-from compiler.ir import TYPE_ORDER, Resource
+from compiler.ir import TYPE_ORDER, Resource, make_address
 from compiler.plan import AttrChange, Change
 
 # attributes a provider cannot change in place: a change forces -/+ replace
@@ -129,7 +130,37 @@ def diff_resources(desired: Iterable[Resource], live: Iterable[Resource], is_own
     for r in live_by.values():
         if r.address not in seen and is_owned(r) and not r.readonly:
             changes.append(Change("delete", r, None))
-    return order_changes(changes)
+    return order_changes(fold_inlined_sources(changes))
+
+
+INLINED = "calculation.source_calculation"
+
+
+def fold_inlined_sources(changes: list[Change]) -> list[Change]:
+    """Show a changed score once, at the score.
+
+    A HubSpot band formula carries its score's calculation in place
+    (``calculation.source_calculation``).  When the score itself is changed by the same plan, those
+    leaves only repeat the score's change: they are left out of the band's change (and a band with
+    nothing else to change is no change; the provider rewrites the band's formula together with its
+    score).  A band whose inlined score differs while the score does not (an edit in the CRM) keeps
+    them.
+    """
+    changed = {c.address for c in changes if c.action != "delete"}
+    out: list[Change] = []
+    for c in changes:
+        calc = c.after.attributes.get("calculation") if c.after is not None and c.action == "update" else None
+        if not isinstance(calc, dict) or calc.get("kind") != "bands" or c.after is None:
+            out.append(c)
+            continue
+        source = make_address("property", c.after.object, str(calc.get("source")))
+        if source not in changed:
+            out.append(c)
+            continue
+        attrs = [a for a in c.attrs if not (a.path == INLINED or a.path.startswith((INLINED + ".", INLINED + "[")))]
+        if attrs:
+            out.append(replace(c, attrs=attrs) if len(attrs) != len(c.attrs) else c)
+    return out
 
 
 def order_changes(changes: list[Change]) -> list[Change]:

@@ -50,12 +50,14 @@ class Writer:
     def __init__(self, provider: HubSpotProvider, live: LiveState) -> None:
         self.p = provider
         self.live = live
+        self._in_wave: set[str] = set()
         self.crm = provider.client.crm
 
     # -- dispatch ----------------------------------------------------------------------------
     def apply(self, changes: list[Change], report: Report) -> None:
         if not changes:
             return
+        self._in_wave = {c.address for c in changes}
         rtype = changes[0].resource.type
         if rtype == "property":
             creates = [c for c in changes if c.action == "create"]
@@ -191,6 +193,31 @@ class Writer:
         assert c.after is not None
         self.p._json(f"update {r.address}", self.crm.properties.core_api.update, r.object, r.name,
                      property_body(r.name, c.after.attributes, False, self.p.formula_for(c.after)))
+        calc = c.after.attributes.get("calculation")
+        if isinstance(calc, dict) and calc != (c.before.attributes.get("calculation") if c.before else None):
+            self._rewrite_bands_over(str(r.object), r.name, calc)
+
+    def _rewrite_bands_over(self, obj: str, source: str, calc: dict[str, Any]) -> None:
+        """Rewrite the formula of each live band that writes ``source``'s calculation in place (a
+        plan shows the score's change once, at the score: :func:`compiler.diff.fold_inlined_sources`),
+        unless the band has a change of its own in this wave (that one sends the whole formula)."""
+        from compiler.backends.hubspot_formula import calculation_to_formula
+        from providers.hubspot.provider import _sources_of
+
+        for band in self.live.resources:
+            bcalc = band.attributes.get("calculation")
+            if (band.type != "property" or band.object != obj or band.address in self._in_wave
+                    or not isinstance(bcalc, dict) or bcalc.get("kind") != "bands"
+                    or str(bcalc.get("source")) != source or not isinstance(bcalc.get("source_calculation"), dict)):
+                continue
+            new = {**bcalc, "source_calculation": calc}
+            formula, diags = calculation_to_formula(new, self.p._type_lookup(obj), self.p._option_lookup(obj, []),
+                                                    _sources_of(new))
+            if formula is None or any(d.is_error for d in diags):
+                continue
+            attrs = {**band.attributes, "calculation": new}
+            self.p._json(f"update {band.address} (its score changed)", self.crm.properties.core_api.update,
+                         obj, band.name, property_body(band.name, attrs, False, formula))
 
     def _property_create(self, c: Change) -> None:
         r = c.resource

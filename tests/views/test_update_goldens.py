@@ -21,7 +21,6 @@ from tests.conftest import REPO, check_golden, gtm
 from tests.hubspot.conftest import TOKEN, TOKEN_ENV, write_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
-HUBSPOT_ONLY = "calculation.source_calculation"  # a HubSpot band formula inlines the score's rules
 EDITS: tuple[tuple[str, str, str], ...] = (
     ("scoring.yaml", "points: 15", "points: 25"),                       # a scoring rule's points
     ("scoring.yaml", "min: 20, max: 29", "min: 22, max: 29"),           # a band boundary …
@@ -94,15 +93,12 @@ def test_update_plans_match_across_providers(local_plans: dict[str, str], tmp_pa
     local, remote = _paths(local_plans["update.json"]), _paths(emu_plans["update.json"])
     assert len(local) >= 8
     for address, (action, paths) in local.items():
-        # the same change, the same paths; HubSpot's band formula also carries the score it inlines
-        action2, paths2 = remote[address]
-        assert (action2, [p for p in paths2 if not p.startswith(HUBSPOT_ONLY)]) == (action, paths), address
+        assert remote[address] == (action, paths), address  # the same change, the same paths
     # the same change, the same text: every block of the text and Markdown plans, workflow enrolment
     # conditions included (HubSpot keeps them as OR-of-AND filter branches; they are read back in
     # the structured form the compiler produced)
+    assert set(remote) == set(local)
     for address in local:
-        if address == "property.contacts.gtm_lead_band":
-            continue  # a HubSpot band formula inlines its score (see the band test below)
         assert _block(local_plans["update.txt"], address) == _block(emu_plans["update.txt"], address), address
         assert _md_block(local_plans["update.md"], address) == _md_block(emu_plans["update.md"], address), address
 
@@ -146,3 +142,27 @@ def test_hubspot_condition_with_the_same_filters_is_no_change(tmp_path: Path, mo
         lines = [" ".join(ln.split()) for ln in r.stdout.splitlines()]
         assert "- - gtm_tier in [tier-2, tier-3]" in lines and "+ - gtm_tier eq tier-3" in lines, r.stdout
         assert "all:" in lines and "- any:" in lines, r.stdout  # the spec's shape, not OR-of-ANDs
+
+
+def test_a_score_change_is_shown_once_and_its_band_follows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a score's points change: the plan shows the score alone on both providers (a HubSpot band
+    formula writes the score in place, and is rewritten with it), and the apply converges."""
+    addresses: dict[str, list[str]] = {}
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        ws = tmp_path / "emu"
+        write_workspace(ws, emu.base_url)
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        for env in ("emu", "local"):
+            monkeypatch.chdir(ws)
+            assert gtm("apply", "--auto-approve", "-e", env).exit_code == 0
+        p = ws / "specs" / "scoring.yaml"
+        p.write_text(p.read_text().replace("points: 15", "points: 25", 1))
+        for env in ("emu", "local"):
+            r = gtm("plan", "--format", "json", "-e", env)
+            addresses[env] = [c["address"] for c in json.loads(r.stdout)["changes"]]
+            assert "source_calculation" not in r.stdout
+        assert addresses["emu"] == addresses["local"] == ["property.contacts.gtm_lead_score"]
+        applied = gtm("apply", "--auto-approve")
+        assert applied.exit_code == 0, applied.output
+        again = gtm("plan", "--detailed-exitcode")
+        assert again.exit_code == 0, again.output  # the band's formula carries the new points
