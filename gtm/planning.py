@@ -119,9 +119,11 @@ def _reference_checks(s: Session) -> list[Diagnostic]:
                     if any(o == name for _, o in at_leaves.properties):
                         continue  # reported at the spec leaf (e.g. an ICP property checked on companies)
                     seen.add((str(obj), name))
+                    guess = suggest(name, sorted(props.get(str(obj), set())))
                     diags.append(error("GTM307", f'{obj} property "{name}" does not exist in '
                                                  f'environment "{s.env_name}"', r.source, address=r.address,
-                                       hint="create it in the CRM first, or fix the name"))
+                                       hint=(f'did you mean "{guess}"?' if guess
+                                             else "create it in the CRM first, or fix the name")))
                     continue
                 allowed = options.get((str(obj), name))
                 if allowed and leaf.op in ("eq", "ne", "in", "not_in"):
