@@ -232,7 +232,7 @@ def option_hint(value: str, allowed: frozenset[str] | set[str]) -> str:
              suggest(value.upper().replace(" ", "_").replace("-", "_"), ordered) or suggest(value, ordered))
     if guess is None:
         guess = next((o for o in ordered if value.lower() in o.lower()), None)
-    shown = ", ".join(ordered[:12]) + (" …" if len(ordered) > 12 else "")
+    shown = ", ".join(ordered[:12]) + (f" and {len(ordered) - 12} more" if len(ordered) > 12 else "")
     return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
 
 

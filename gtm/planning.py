@@ -76,7 +76,7 @@ def _option_hint(value: str, allowed: set[str]) -> str:
     guess = same_case[0] if same_case else suggest(value.upper(), sorted(allowed)) or suggest(value, sorted(allowed))
     if guess is None:
         guess = next((o for o in sorted(allowed) if value.lower() in o.lower()), None)
-    shown = ", ".join(sorted(allowed)[:15]) + (" …" if len(allowed) > 15 else "")
+    shown = ", ".join(sorted(allowed)[:15]) + (f" and {len(allowed) - 15} more" if len(allowed) > 15 else "")
     return (f'did you mean "{guess}"? ' if guess else "") + f"options: {shown}"
 
 
