@@ -38,10 +38,10 @@ class Lowered:
 
     @property
     def adopted(self) -> frozenset[str]:
-        """Live addresses gtm manages without its prefix: adopted pipelines, adopted fields and groups,
-        and fields a spec lists under ``removed_properties``."""
-        return frozenset(r.address for r in self.resources if r.type == "pipeline" and
-                         not r.name.startswith("gtm-")) | self.declared_adopted
+        """Live addresses gtm manages without its marker: pipelines with ``adopt: true``, adopted fields and
+        groups, and fields a spec lists under ``removed_properties``.  Recorded by the lowerers, which know
+        the configured ownership prefix (a name is never judged against a hard-coded ``gtm-``)."""
+        return self.declared_adopted
 
 
 # which spec kind made a live resource, from the names lowering gives (for deletes, whose spec is gone)

@@ -35,5 +35,7 @@ def lower(spec: Spec, cx: LowerContext) -> None:
               "to": stage_live_id(pid, r.moved_to, m.adopt)} for r in m.removed_stages]
     r = Resource("pipeline", m.object, pid, attrs, spec.at("id"), (), "Pipeline")
     cx.add(r)
+    if m.adopt:
+        cx.adopted.add(r.address)
     if moves:
         cx.stage_moves[r.address] = moves

@@ -68,3 +68,25 @@ def test_adopted_pipeline_may_keep_numeric_ids(ws: Path) -> None:
     (ws / "specs" / "tickets.yaml").write_text(
         "kind: Pipeline\nid: '123'\nlabel: X\nadopt: true\nstages:\n  - {id: '9', label: A, probability: 0.1}\n")
     assert gtm("validate").exit_code == 0
+
+
+def test_adopted_pipeline_is_judged_by_the_configured_prefix_not_gtm(ws: Path) -> None:
+    """With ``ownership.prefix: acme`` an adopted pipeline whose CRM id starts with ``gtm-`` is still gtm's
+    to manage (it was refused as a name collision, GTM620, because ``gtm-`` was hard-coded), and a
+    pipeline gtm names itself (``acme-…``) is owned by its prefix, not listed as adopted."""
+    from compiler.lowering import lower
+    from compiler.project import load_project
+
+    (ws / "gtm.yaml").write_text("version: 1\nname: t\nownership: {prefix: acme, label_prefix: 'ACME · '}\n"
+                                 "environments:\n  local: {provider: local}\ndefault_environment: local\n")
+    (ws / "specs" / "legacy.yaml").write_text(
+        "kind: Pipeline\nobject: tickets\nid: gtm-legacy\nlabel: Legacy\nadopt: true\nstages:\n"
+        "  - {id: new, label: New}\n  - {id: done, label: Done, closed: true}\n")
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    again = gtm("plan", "--detailed-exitcode")
+    assert again.exit_code == 0 and "GTM620" not in again.output, again.output
+    project = load_project(ws)
+    assert project.workspace is not None
+    lowered = lower(project.specs, project.workspace.ownership)
+    assert lowered.adopted == {"pipeline.tickets.gtm-legacy"}
+    assert "pipeline.tickets.acme-support" in {r.address for r in lowered.resources}
