@@ -22,7 +22,7 @@ from hubspot import HubSpot
 
 from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic
-from compiler.ir import Resource
+from compiler.ir import Resource, make_address
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
 from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
@@ -36,6 +36,8 @@ from providers.hubspot.http import (
     Redactor,
     make_api_factory,
     make_retry,
+    pooled_pool,
+    send_pooled,
     send_raw,
     timeouts,
     to_provider_error,
@@ -76,6 +78,7 @@ class HubSpotProvider:
         self.timeout_s = timeout_s
         self.timeout = timeouts(timeout_s)
         self.meter = Meter()
+        self.pool = pooled_pool(max_concurrency)
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
@@ -86,6 +89,8 @@ class HubSpotProvider:
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
         self._flow_diagnostics: list[Diagnostic] = []
+        #: the raw filter branches of the lists and flows last read, by address (see _with_live_shapes)
+        self._raw_branches: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -162,13 +167,35 @@ class HubSpotProvider:
             raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
         return json.loads(data) if data else None
 
-    def _parallel(self, jobs: Iterable[Callable[[], Any]]) -> list[Any]:
+    def _read_json(self, what: str, method: str, path: str, body: Any = None,
+                   qs: dict[str, Any] | None = None) -> Any:
+        """A read (a GET, or a POST that only reads) for its JSON, on the pooled transport."""
+        opts: dict[str, Any] = {"method": method, "path": path}
+        if body is not None:
+            opts["body"] = body
+        if qs:
+            opts["qs"] = qs
+        try:
+            status, data = send_pooled(self.client, self.pool, opts, self.limiter, self.meter, self.timeout)
+        except Exception as e:
+            raise self._unreachable(what, e) from None
+        if status >= 400:
+            raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
+        return json.loads(data) if data else None
+
+    def _parallel(self, jobs: Iterable[Callable[[], Any]], meanwhile: Callable[[], None] | None = None
+                  ) -> list[Any]:
+        """Run ``jobs`` on the worker threads; ``meanwhile`` runs on this thread while they wait on HubSpot."""
         jobs = list(jobs)
         if len(jobs) <= 1 or self.workers <= 1:
+            if meanwhile is not None:
+                meanwhile()
             return [j() for j in jobs]
         ex = ThreadPoolExecutor(max_workers=self.workers)
         try:
             futures = [ex.submit(j) for j in jobs]
+            if meanwhile is not None:
+                meanwhile()
             out = [f.result() for f in futures]
         except BaseException:
             # a deadline or ^C: do not wait for requests in flight (each ends by its own timeout)
@@ -195,7 +222,8 @@ class HubSpotProvider:
         jobs.append(self._read_flows)
         out: list[Resource] = []
         self._flow_diagnostics = []
-        for part in self._parallel(jobs):
+        self._raw_branches = {}
+        for part in self._parallel(jobs, meanwhile=_load_realize_modules):
             out.extend(part)
         self._types = {}
         self._options = {}
@@ -205,27 +233,62 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
+        out = [self._with_live_shapes(r) for r in out]
         return LiveState(out, list(self._flow_diagnostics))
 
+    def _live_type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> type as the portal holds it (what its filters are checked against)."""
+        from compiler.catalog import property_type
+
+        live = self._types.get(obj, {})
+        return lambda name: live.get(name) or property_type(obj, name)
+
+    def _with_live_shapes(self, r: Resource) -> Resource:
+        """A list or flow read back with what its conditions alone cannot show: a filter whose
+        operation type does not fit the property's live type keeps it at its leaf
+        (``live_operation``), and re-enrolment triggers other than gtm would send for the live
+        enrolment are listed (``live_reenrollment_triggers``), so the plan rewrites both."""
+        from compiler.backends.hubspot_filters import foreign_operations, mark_live_operations, property_filters
+
+        raw = self._raw_branches.get(r.address)
+        if raw is None or r.type not in ("list", "workflow"):
+            return r
+        types = self._live_type_lookup(str(r.attributes.get("object") or r.object))
+        attrs = dict(r.attributes)
+        if r.type == "list":
+            marks = foreign_operations(property_filters(raw.get("filter")), types)
+            attrs["filter"] = mark_live_operations(attrs.get("filter"), marks)
+        else:
+            from compiler.backends.hubspot_flows import stale_reenrollment_triggers, trigger_filters
+
+            triggers = raw.get("triggers") or []
+            enrol = property_filters(raw.get("enrollment")) + trigger_filters(triggers)
+            attrs["enrollment"] = mark_live_operations(attrs.get("enrollment"), foreign_operations(enrol, types))
+            goal = foreign_operations(property_filters(raw.get("goal")), types)
+            attrs["goal"] = mark_live_operations(attrs.get("goal"), goal)
+            stale = stale_reenrollment_triggers(raw.get("enrollment"), triggers) if attrs.get("reenroll") else None
+            if stale is not None:
+                attrs["live_reenrollment_triggers"] = stale
+        return r.with_attributes(attrs) if attrs != r.attributes else r
+
     def _read_pipelines(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
+        data = self._read_json(f"read {obj} pipelines", "GET", f"/crm/v3/pipelines/{obj}")
         return [nz.pipeline(obj, p) for p in data["results"]]
 
     def _read_groups(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)
+        data = self._read_json(f"read {obj} property groups", "GET", f"/crm/v3/properties/{obj}/groups")
         return [nz.group(obj, g) for g in data["results"] if g["name"] != nz.LOCK_GROUP]
 
     def _read_props(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
+        data = self._read_json(f"read {obj} properties", "GET", f"/crm/v3/properties/{obj}")
         return _read_calculations(obj, [nz.prop(obj, p) for p in data["results"]])
 
     def _read_lists(self) -> list[Resource]:
-        api = self.client.crm.lists.lists_api
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
             body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
-            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
+            page = self._read_retry(partial(self._read_json, "search lists", "POST", "/crm/v3/lists/search", body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -234,7 +297,8 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._list_ids = {}
         for i in range(0, len(ids), BATCH):
-            data = self._json("read lists", api.get_all, list_ids=ids[i:i + BATCH], include_filters=True)
+            data = self._read_json("read lists", "GET", "/crm/v3/lists/",
+                                   qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
             for lst in data.get("lists") or []:
                 out.append(self._list_resource(lst))
         return out
@@ -246,6 +310,7 @@ class HubSpotProvider:
         fb = lst.get("filterBranch")
         cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
         self._list_ids[lst["name"]] = str(lst["listId"])
+        self._raw_branches[make_address("list", obj, lst["name"])] = {"filter": fb}
         return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
                                                    "filter": cond}, live_id=str(lst["listId"]))
 
@@ -278,8 +343,13 @@ class HubSpotProvider:
 
         attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
-                        marker=has_gtm_marker(flow))
+        r = Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                     marker=has_gtm_marker(flow))
+        crit = flow.get("enrollmentCriteria") or {}
+        self._raw_branches[r.address] = {"enrollment": crit.get("listFilterBranch"),
+                                         "goal": flow.get("goalFilterBranch"),
+                                         "triggers": list(crit.get("reEnrollmentTriggersFilterBranches") or [])}
+        return r
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _note_types(self, desired: list[Resource]) -> None:
@@ -640,6 +710,14 @@ def _compiler(types: Callable[[str], str | None], options: Callable[[str], tuple
         return calculation_to_formula(calc, types, options, _sources_of(calc))[0]
 
     return compile_one
+
+
+def _load_realize_modules() -> None:
+    """Import what reading lists and flows and realizing need, while the reads are in flight (the
+    main thread is otherwise idle then; the imports are the larger part of a fresh plan's own time)."""
+    import compiler.backends.hubspot_filters
+    import compiler.backends.hubspot_flows
+    import compiler.backends.hubspot_formula  # noqa: F401
 
 
 def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:

@@ -23,6 +23,10 @@ class EmulatorConfig:
     seed_random: int = 0
     archived_name_reuse: bool = True  # may a new property take an archived property's name?
     granted_scopes: list[str] | None = None  # None: every scope granted
+    # TEST-ONLY seed switch: accept a filter whose operation type does not fit the property's type
+    # (rule R2 of filter_rules.py), to seed a list or flow as an older gtm wrote it, as in a portal
+    # where the property changed type after the list was made.  HubSpot has no such switch.
+    legacy_filter_shapes: bool = False
 
     def update(self, **options: Any) -> None:
         """Validate and apply ``options``; raise ``ValueError`` naming the first bad one."""
@@ -61,10 +65,10 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
             return float(value)
         raise ValueError("error_rate must be a number between 0.0 and 1.0")
-    if key == "archived_name_reuse":
+    if key in ("archived_name_reuse", "legacy_filter_shapes"):
         if isinstance(value, bool):
             return value
-        raise ValueError("archived_name_reuse must be true or false")
+        raise ValueError(f"{key} must be true or false")
     if value is None or (isinstance(value, list | tuple | set) and all(isinstance(s, str) for s in value)):
         return None if value is None else sorted(set(value))
     raise ValueError("granted_scopes must be a list of scope names or null")
