@@ -226,3 +226,17 @@ def test_unwritable_journal_stops_before_any_change(example_ws: Path) -> None:
     assert r.exit_code == 1 and "error[GTM614]" in r.stderr and "nothing was applied" in r.stderr
     (example_ws / ".gtm" / "journal").unlink()
     assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing changed"
+
+
+def test_breaking_a_stale_lock_leaves_a_lock_taken_meanwhile(example_ws: Path) -> None:
+    """``break_lock(holder_id)`` removes only the stale holder's lock: one re-taken in between stays."""
+    from providers.local import LocalProvider
+
+    assert gtm("plan").exit_code == 0
+    p = LocalProvider(example_ws / ".gtm" / "local.db")
+    p.acquire_lock({"id": "winner", "user": "rival"})
+    assert p.break_lock("stale") is None
+    assert gtm("apply", "--auto-approve").exit_code == 1, "the winner still holds the lock"
+    broken = p.break_lock("winner")
+    assert broken is not None and broken["id"] == "winner"
+    p.close()
