@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from compiler.backends.hubspot_flows import put_body
 from gtm.locking import LockError, apply_lock
 from providers.hubspot.emulator.server import EmulatorServer
 from providers.hubspot.provider import HubSpotProvider
@@ -122,3 +123,64 @@ def test_stale_lock_archived_by_another_process_first_is_no_404(emulator: Emulat
         holder = _lock_holder(emulator)
         assert holder is not None and holder["id"] == held.id
     assert _lock_holder(emulator) is None
+
+
+# -- a flow update whose answer is lost ---------------------------------------------------------------
+FLOW_PUT = "PUT /automation/v4/flows/{flowId}"
+
+
+def _edit_sla(ws: Path) -> None:
+    p = ws / "specs" / "slas.yaml"
+    p.write_text(p.read_text().replace("respond_within: 2h", "respond_within: 3h", 1))
+
+
+def _sla_flows(emu: EmulatorServer) -> list[dict[str, Any]]:
+    with emu.state.lock:
+        return [dict(f) for f in emu.state.flows.values() if str(f.get("name", "")).startswith("gtm-sla-")]
+
+
+def test_flow_update_whose_answer_is_lost_is_not_a_stale_revision_error(hs_ws: Path, emulator: EmulatorServer
+                                                                        ) -> None:
+    """The PUT lands, its answer is dropped; the retry is refused as stale (the revision moved on) — the
+    flow is read back and holds what was sent, so the apply succeeds and converges."""
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    revisions = {f["id"]: int(f["revisionId"]) for f in _sla_flows(emulator)}
+    _edit_sla(hs_ws)
+    emulator.configure(fault_rules=[{"method": "PUT", "path": "/automation/v4/flows/*", "fault": "drop_answer"}])
+    emulator.reset_stats()
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 0, r.output
+    assert "stale" not in r.output and "Traceback" not in r.output
+    stats = emulator.stats()
+    assert stats["dropped_answers"] == 1 and stats["by_endpoint"][FLOW_PUT] == 2, stats["by_endpoint"]
+    assert stats["by_status"].get("409") == 1, "the retried PUT met the revision the lost one made"
+    bumped = [f for f in _sla_flows(emulator) if int(f["revisionId"]) != revisions[f["id"]]]
+    assert len(bumped) == 1 and int(bumped[0]["revisionId"]) == revisions[bumped[0]["id"]] + 1, "landed once"
+    assert gtm("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_flow_changed_in_hubspot_during_the_update_is_gtm625(hs_ws: Path, emulator: EmulatorServer,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone edits the flow between gtm's read and its PUT: the PUT is stale and the live flow is not
+    what gtm sent — a clear error naming the flow and what to do, and the other person's edit stays."""
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    _edit_sla(hs_ws)
+    original = HubSpotProvider._raw
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def edit_first(self: HubSpotProvider, what: str, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if method == "PUT" and path.startswith("/automation/v4/flows/"):
+            import requests
+
+            url = emulator.base_url + path
+            flow = requests.get(url, headers=auth, timeout=5).json()
+            body = put_body(flow, flow["revisionId"], flow["isEnabled"])
+            body["description"] = "edited in HubSpot meanwhile"
+            assert requests.put(url, json=body, headers=auth, timeout=5).status_code == 200
+        return original(self, what, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(HubSpotProvider, "_raw", edit_first)
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "(GTM625)" in r.stderr and "workflow.gtm-sla-" in r.stderr and "run `gtm plan` again" in r.stderr, r.stderr
+    assert any(f.get("description") == "edited in HubSpot meanwhile" for f in _sla_flows(emulator))
