@@ -424,6 +424,39 @@ def reenrollment_triggers(fb: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def trigger_filters(triggers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``hs_value`` filters of re-enrolment triggers, each as a filter on the property its
+    ``hs_name`` filter names (the value it tests is that property's)."""
+    out: list[dict[str, Any]] = []
+    for t in triggers:
+        own = [f for f in (t.get("filters") or []) if isinstance(f, dict)] if isinstance(t, dict) else []
+        names = [(f.get("operation") or {}).get("value") for f in own if f.get("property") == "hs_name"]
+        if len(names) == 1 and isinstance(names[0], str):
+            out += [{**f, "property": names[0]} for f in own if f.get("property") == "hs_value"]
+    return out
+
+
+def _trigger_text(t: Any) -> str:
+    filters = trigger_filters([t]) if isinstance(t, dict) else []
+    if not filters:
+        return _json(t)
+    return "; ".join(f"{f.get('property')} {(f.get('operation') or {}).get('operationType')} "
+                     f"{(f.get('operation') or {}).get('operator')}" for f in filters)
+
+
+def stale_reenrollment_triggers(enrollment: dict[str, Any] | None, triggers: list[dict[str, Any]]
+                                ) -> list[str] | None:
+    """``None`` when a live flow's re-enrolment triggers are what gtm sends for its live enrolment
+    branch (:func:`reenrollment_triggers`); otherwise the live triggers, one line each
+    (``property OPERATIONTYPE OPERATOR``), for a plan to show and an apply to rewrite — e.g. the
+    date triggers an older gtm sent, which can never fire."""
+    want = sorted(_json(normalize_filter_branch(b)) for b in reenrollment_triggers(enrollment or {}))
+    have = sorted(_json(normalize_filter_branch(b)) for b in triggers if isinstance(b, dict))
+    if want == have:
+        return None
+    return sorted(_trigger_text(t) for t in triggers)
+
+
 def _addressed(ds: list[Diagnostic], address: str) -> list[Diagnostic]:
     return [d if d.address else Diagnostic(d.code, d.severity, d.summary, d.range, address, d.notes, d.hint)
             for d in ds]

@@ -22,7 +22,7 @@ from hubspot import HubSpot
 
 from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic
-from compiler.ir import Resource
+from compiler.ir import Resource, make_address
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
 from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
@@ -87,6 +87,8 @@ class HubSpotProvider:
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
         self._flow_diagnostics: list[Diagnostic] = []
+        #: the raw filter branches of the lists and flows last read, by address (see _with_live_shapes)
+        self._raw_branches: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -196,6 +198,7 @@ class HubSpotProvider:
         jobs.append(self._read_flows)
         out: list[Resource] = []
         self._flow_diagnostics = []
+        self._raw_branches = {}
         for part in self._parallel(jobs):
             out.extend(part)
         self._types = {}
@@ -206,7 +209,43 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
+        out = [self._with_live_shapes(r) for r in out]
         return LiveState(out, list(self._flow_diagnostics))
+
+    def _live_type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> type as the portal holds it (what its filters are checked against)."""
+        from compiler.catalog import property_type
+
+        live = self._types.get(obj, {})
+        return lambda name: live.get(name) or property_type(obj, name)
+
+    def _with_live_shapes(self, r: Resource) -> Resource:
+        """A list or flow read back with what its conditions alone cannot show: a filter whose
+        operation type does not fit the property's live type keeps it at its leaf
+        (``live_operation``), and re-enrolment triggers other than gtm would send for the live
+        enrolment are listed (``live_reenrollment_triggers``), so the plan rewrites both."""
+        from compiler.backends.hubspot_filters import foreign_operations, mark_live_operations, property_filters
+
+        raw = self._raw_branches.get(r.address)
+        if raw is None or r.type not in ("list", "workflow"):
+            return r
+        types = self._live_type_lookup(str(r.attributes.get("object") or r.object))
+        attrs = dict(r.attributes)
+        if r.type == "list":
+            marks = foreign_operations(property_filters(raw.get("filter")), types)
+            attrs["filter"] = mark_live_operations(attrs.get("filter"), marks)
+        else:
+            from compiler.backends.hubspot_flows import stale_reenrollment_triggers, trigger_filters
+
+            triggers = raw.get("triggers") or []
+            enrol = property_filters(raw.get("enrollment")) + trigger_filters(triggers)
+            attrs["enrollment"] = mark_live_operations(attrs.get("enrollment"), foreign_operations(enrol, types))
+            goal = foreign_operations(property_filters(raw.get("goal")), types)
+            attrs["goal"] = mark_live_operations(attrs.get("goal"), goal)
+            stale = stale_reenrollment_triggers(raw.get("enrollment"), triggers) if attrs.get("reenroll") else None
+            if stale is not None:
+                attrs["live_reenrollment_triggers"] = stale
+        return r.with_attributes(attrs) if attrs != r.attributes else r
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
         data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
@@ -247,6 +286,7 @@ class HubSpotProvider:
         fb = lst.get("filterBranch")
         cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
         self._list_ids[lst["name"]] = str(lst["listId"])
+        self._raw_branches[make_address("list", obj, lst["name"])] = {"filter": fb}
         return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
                                                    "filter": cond}, live_id=str(lst["listId"]))
 
@@ -279,8 +319,13 @@ class HubSpotProvider:
 
         attrs = self._canonical_workflow(flow_to_workflow_attrs(flow))
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
-                        marker=has_gtm_marker(flow))
+        r = Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                     marker=has_gtm_marker(flow))
+        crit = flow.get("enrollmentCriteria") or {}
+        self._raw_branches[r.address] = {"enrollment": crit.get("listFilterBranch"),
+                                         "goal": flow.get("goalFilterBranch"),
+                                         "triggers": list(crit.get("reEnrollmentTriggersFilterBranches") or [])}
+        return r
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _note_types(self, desired: list[Resource]) -> None:

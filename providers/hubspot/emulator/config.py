@@ -25,6 +25,10 @@ class EmulatorConfig:
     granted_scopes: list[str] | None = None  # None: every scope granted
     # targeted faults, each {"method", "path" (a glob), "fault", "times"}: see faults.FaultInjector.targeted
     fault_rules: list[dict[str, Any]] | None = None
+    # TEST-ONLY seed switch: accept a filter whose operation type does not fit the property's type
+    # (rule R2 of filter_rules.py), to seed a list or flow as an older gtm wrote it, as in a portal
+    # where the property changed type after the list was made.  HubSpot has no such switch.
+    legacy_filter_shapes: bool = False
 
     def update(self, **options: Any) -> None:
         """Validate and apply ``options``; raise ``ValueError`` naming the first bad one."""
@@ -63,10 +67,10 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
             return float(value)
         raise ValueError("error_rate must be a number between 0.0 and 1.0")
-    if key == "archived_name_reuse":
+    if key in ("archived_name_reuse", "legacy_filter_shapes"):
         if isinstance(value, bool):
             return value
-        raise ValueError("archived_name_reuse must be true or false")
+        raise ValueError(f"{key} must be true or false")
     if key == "fault_rules":
         return _fault_rules(value)
     if value is None or (isinstance(value, list | tuple | set) and all(isinstance(s, str) for s in value)):
