@@ -36,6 +36,8 @@ from providers.hubspot.http import (
     Redactor,
     make_api_factory,
     make_retry,
+    pooled_pool,
+    send_pooled,
     send_raw,
     timeouts,
     to_provider_error,
@@ -77,6 +79,7 @@ class HubSpotProvider:
         self.timeout_s = timeout_s
         self.timeout = timeouts(timeout_s)
         self.meter = Meter()
+        self.pool = pooled_pool(max_concurrency)
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
@@ -165,13 +168,35 @@ class HubSpotProvider:
             raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
         return json.loads(data) if data else None
 
-    def _parallel(self, jobs: Iterable[Callable[[], Any]]) -> list[Any]:
+    def _read_json(self, what: str, method: str, path: str, body: Any = None,
+                   qs: dict[str, Any] | None = None) -> Any:
+        """A read (a GET, or a POST that only reads) for its JSON, on the pooled transport."""
+        opts: dict[str, Any] = {"method": method, "path": path}
+        if body is not None:
+            opts["body"] = body
+        if qs:
+            opts["qs"] = qs
+        try:
+            status, data = send_pooled(self.client, self.pool, opts, self.limiter, self.meter, self.timeout)
+        except Exception as e:
+            raise self._unreachable(what, e) from None
+        if status >= 400:
+            raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
+        return json.loads(data) if data else None
+
+    def _parallel(self, jobs: Iterable[Callable[[], Any]], meanwhile: Callable[[], None] | None = None
+                  ) -> list[Any]:
+        """Run ``jobs`` on the worker threads; ``meanwhile`` runs on this thread while they wait on HubSpot."""
         jobs = list(jobs)
         if len(jobs) <= 1 or self.workers <= 1:
+            if meanwhile is not None:
+                meanwhile()
             return [j() for j in jobs]
         ex = ThreadPoolExecutor(max_workers=self.workers)
         try:
             futures = [ex.submit(j) for j in jobs]
+            if meanwhile is not None:
+                meanwhile()
             out = [f.result() for f in futures]
         except BaseException:
             # a deadline or ^C: do not wait for requests in flight (each ends by its own timeout)
@@ -199,7 +224,7 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._flow_diagnostics = []
         self._raw_branches = {}
-        for part in self._parallel(jobs):
+        for part in self._parallel(jobs, meanwhile=_load_realize_modules):
             out.extend(part)
         self._types = {}
         self._options = {}
@@ -248,24 +273,23 @@ class HubSpotProvider:
         return r.with_attributes(attrs) if attrs != r.attributes else r
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
+        data = self._read_json(f"read {obj} pipelines", "GET", f"/crm/v3/pipelines/{obj}")
         return [nz.pipeline(obj, p) for p in data["results"]]
 
     def _read_groups(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)
+        data = self._read_json(f"read {obj} property groups", "GET", f"/crm/v3/properties/{obj}/groups")
         return [nz.group(obj, g) for g in data["results"] if g["name"] != nz.LOCK_GROUP]
 
     def _read_props(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
+        data = self._read_json(f"read {obj} properties", "GET", f"/crm/v3/properties/{obj}")
         return _read_calculations(obj, [nz.prop(obj, p) for p in data["results"]])
 
     def _read_lists(self) -> list[Resource]:
-        api = self.client.crm.lists.lists_api
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
             body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
-            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
+            page = self._read_retry(partial(self._read_json, "search lists", "POST", "/crm/v3/lists/search", body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -274,7 +298,8 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._list_ids = {}
         for i in range(0, len(ids), BATCH):
-            data = self._json("read lists", api.get_all, list_ids=ids[i:i + BATCH], include_filters=True)
+            data = self._read_json("read lists", "GET", "/crm/v3/lists/",
+                                   qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
             for lst in data.get("lists") or []:
                 out.append(self._list_resource(lst))
         return out
@@ -711,6 +736,14 @@ def _compiler(types: Callable[[str], str | None], options: Callable[[str], tuple
         return calculation_to_formula(calc, types, options, _sources_of(calc))[0]
 
     return compile_one
+
+
+def _load_realize_modules() -> None:
+    """Import what reading lists and flows and realizing need, while the reads are in flight (the
+    main thread is otherwise idle then; the imports are the larger part of a fresh plan's own time)."""
+    import compiler.backends.hubspot_filters
+    import compiler.backends.hubspot_flows
+    import compiler.backends.hubspot_formula  # noqa: F401
 
 
 def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:
