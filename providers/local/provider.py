@@ -231,10 +231,13 @@ class LocalProvider:
             self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
 
     @_guarded
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-        self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
-        return _holder(row[0]) if row else None
+        if row is None or (holder_id is not None and _holder(row[0]).get("id") != holder_id):
+            return None
+        # conditional on the row read: a lock re-taken in between by another process stays
+        gone = self.conn.execute("DELETE FROM locks WHERE name=? AND holder=?", (LOCK_NAME, row[0])).rowcount
+        return _holder(row[0]) if gone else None
 
     def close(self) -> None:
         self.conn.close()

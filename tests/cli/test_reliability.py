@@ -304,3 +304,17 @@ def test_read_only_local_database_is_a_diagnostic_then_recovers(example_ws: Path
             p.chmod(0o755 if p.is_dir() else 0o644)
     r = gtm("apply", "--auto-approve")
     assert r.exit_code == 0 and "1 changed" in r.stdout, "writable again: the apply goes through"
+
+
+def test_breaking_a_stale_lock_leaves_a_lock_taken_meanwhile(example_ws: Path) -> None:
+    """``break_lock(holder_id)`` removes only the stale holder's lock: one re-taken in between stays."""
+    from providers.local import LocalProvider
+
+    assert gtm("plan").exit_code == 0
+    p = LocalProvider(example_ws / ".gtm" / "local.db")
+    p.acquire_lock({"id": "winner", "user": "rival"})
+    assert p.break_lock("stale") is None
+    assert gtm("apply", "--auto-approve").exit_code == 1, "the winner still holds the lock"
+    broken = p.break_lock("winner")
+    assert broken is not None and broken["id"] == "winner"
+    p.close()
