@@ -129,6 +129,8 @@ CODES: dict[str, str] = {
     "GTM622": "the CRM did not answer a request in time (timeout_s)",
     "GTM623": "the command ran past its deadline (deadline_s / --deadline)",
     "GTM624": "the local database is damaged, locked or read-only",
+    "GTM625": "a workflow changed in the CRM while gtm updated it (stale revisionId, live flow differs)",
+    "GTM626": "PR check: the environment's base_url is not the one the base branch's gtm.yaml names (token not sent)",
     "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     "GTM661": "gtm import would overwrite an existing spec file (use --force or --into)",
     "GTM662": "gtm import: the imported specs do not validate; nothing written",

@@ -36,6 +36,8 @@ from providers.hubspot.http import (
     Redactor,
     make_api_factory,
     make_retry,
+    pooled_pool,
+    send_pooled,
     send_raw,
     timeouts,
     to_provider_error,
@@ -46,6 +48,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
+LOCK_ATTEMPTS = 5
 SEARCH_PAGE = 200  # HubSpot's largest search page
 # record properties HubSpot computes itself (a client cannot set them)
 READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
@@ -76,6 +79,7 @@ class HubSpotProvider:
         self.timeout_s = timeout_s
         self.timeout = timeouts(timeout_s)
         self.meter = Meter()
+        self.pool = pooled_pool(max_concurrency)
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
@@ -164,13 +168,35 @@ class HubSpotProvider:
             raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
         return json.loads(data) if data else None
 
-    def _parallel(self, jobs: Iterable[Callable[[], Any]]) -> list[Any]:
+    def _read_json(self, what: str, method: str, path: str, body: Any = None,
+                   qs: dict[str, Any] | None = None) -> Any:
+        """A read (a GET, or a POST that only reads) for its JSON, on the pooled transport."""
+        opts: dict[str, Any] = {"method": method, "path": path}
+        if body is not None:
+            opts["body"] = body
+        if qs:
+            opts["qs"] = qs
+        try:
+            status, data = send_pooled(self.client, self.pool, opts, self.limiter, self.meter, self.timeout)
+        except Exception as e:
+            raise self._unreachable(what, e) from None
+        if status >= 400:
+            raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
+        return json.loads(data) if data else None
+
+    def _parallel(self, jobs: Iterable[Callable[[], Any]], meanwhile: Callable[[], None] | None = None
+                  ) -> list[Any]:
+        """Run ``jobs`` on the worker threads; ``meanwhile`` runs on this thread while they wait on HubSpot."""
         jobs = list(jobs)
         if len(jobs) <= 1 or self.workers <= 1:
+            if meanwhile is not None:
+                meanwhile()
             return [j() for j in jobs]
         ex = ThreadPoolExecutor(max_workers=self.workers)
         try:
             futures = [ex.submit(j) for j in jobs]
+            if meanwhile is not None:
+                meanwhile()
             out = [f.result() for f in futures]
         except BaseException:
             # a deadline or ^C: do not wait for requests in flight (each ends by its own timeout)
@@ -198,7 +224,7 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._flow_diagnostics = []
         self._raw_branches = {}
-        for part in self._parallel(jobs):
+        for part in self._parallel(jobs, meanwhile=_load_realize_modules):
             out.extend(part)
         self._types = {}
         self._options = {}
@@ -247,24 +273,23 @@ class HubSpotProvider:
         return r.with_attributes(attrs) if attrs != r.attributes else r
 
     def _read_pipelines(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
+        data = self._read_json(f"read {obj} pipelines", "GET", f"/crm/v3/pipelines/{obj}")
         return [nz.pipeline(obj, p) for p in data["results"]]
 
     def _read_groups(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)
+        data = self._read_json(f"read {obj} property groups", "GET", f"/crm/v3/properties/{obj}/groups")
         return [nz.group(obj, g) for g in data["results"] if g["name"] != nz.LOCK_GROUP]
 
     def _read_props(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
+        data = self._read_json(f"read {obj} properties", "GET", f"/crm/v3/properties/{obj}")
         return _read_calculations(obj, [nz.prop(obj, p) for p in data["results"]])
 
     def _read_lists(self) -> list[Resource]:
-        api = self.client.crm.lists.lists_api
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
             body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
-            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
+            page = self._read_retry(partial(self._read_json, "search lists", "POST", "/crm/v3/lists/search", body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -273,7 +298,8 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._list_ids = {}
         for i in range(0, len(ids), BATCH):
-            data = self._json("read lists", api.get_all, list_ids=ids[i:i + BATCH], include_filters=True)
+            data = self._read_json("read lists", "GET", "/crm/v3/lists/",
+                                   qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
             for lst in data.get("lists") or []:
                 out.append(self._list_resource(lst))
         return out
@@ -616,25 +642,40 @@ class HubSpotProvider:
 
     # -- locking ----------------------------------------------------------------------------
     def acquire_lock(self, holder: dict[str, Any]) -> None:
+        """Take the apply lock: create the lock group, its label naming the holder.
+
+        The holder's ``id`` is a token unique to this apply, so taking the lock is safe to retry: after a
+        5xx or a lost answer the lock is read back, and a lock that carries our token is ours (the create
+        landed); a missing lock is asked for again, with backoff; anyone else's lock is :class:`LockHeld`."""
         info = {k: holder.get(k) for k in ("id", "user", "environment")}
         import socket
-        import time
 
         info.update({"host": socket.gethostname(), "pid": os.getpid(), "since": int(time.time())})
         api = self.client.crm.properties.groups_api
-        try:
-            self._json("take the apply lock", api.create, "contacts",
-                       {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))})
-        except ProviderError as e:
-            if e.status != 409:
-                raise
-            held: dict[str, Any] = {}
+        body = {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))}
+        for attempt in range(LOCK_ATTEMPTS):
             try:
-                g = self._json("read the apply lock", api.get_by_name, "contacts", nz.LOCK_GROUP)
-                held = json.loads(g.get("label") or "{}")
-            except (ProviderError, ValueError):
-                pass
-            raise LockHeld("another apply holds the lock", held) from None
+                self._json("take the apply lock", api.create, "contacts", body)
+                return
+            except ProviderError as e:
+                if e.status is not None and e.status != 409 and not e.retryable:
+                    raise
+                failure = e
+            try:
+                held = self._lock_holder()
+            except ProviderError:
+                if failure.status == 409:
+                    raise LockHeld("another apply holds the lock", {}) from None
+                held = None  # cannot tell yet
+            if held is not None:
+                if info["id"] is not None and held.get("id") == info["id"]:
+                    return  # an earlier attempt landed; its answer was lost
+                raise LockHeld("another apply holds the lock", held)
+            if attempt == LOCK_ATTEMPTS - 1:
+                raise failure
+            if failure.status != 409:  # a 409 whose lock is gone now was released in between: ask at once
+                time.sleep(min(0.2 * 2 ** attempt, 4.0))
+        raise AssertionError("unreachable")
 
     def _lock_holder(self) -> dict[str, Any] | None:
         api = self.client.crm.properties.groups_api
@@ -656,11 +697,21 @@ class HubSpotProvider:
             self._call("release the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
 
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
+        """Remove the lock (only the one held by ``holder_id`` when given); the holder removed, or None.
+
+        HubSpot has no conditional delete: the holder is read just before the archive, so a lock taken
+        by someone else in between is left alone unless it appeared in that last moment."""
         holder = self._lock_holder()
-        if holder is not None:
+        if holder is None or (holder_id is not None and holder.get("id") != holder_id):
+            return None
+        try:
             self._call("break the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
+        except ProviderError as e:
+            if e.status == 404:
+                return None  # another process broke it first
+            raise
         return holder
 
     def close(self) -> None:
@@ -688,6 +739,14 @@ def _compiler(types: Callable[[str], str | None], options: Callable[[str], tuple
         return calculation_to_formula(calc, types, options, _sources_of(calc))[0]
 
     return compile_one
+
+
+def _load_realize_modules() -> None:
+    """Import what reading lists and flows and realizing need, while the reads are in flight (the
+    main thread is otherwise idle then; the imports are the larger part of a fresh plan's own time)."""
+    import compiler.backends.hubspot_filters
+    import compiler.backends.hubspot_flows
+    import compiler.backends.hubspot_formula  # noqa: F401
 
 
 def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:
