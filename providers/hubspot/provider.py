@@ -48,6 +48,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
+LOCK_ATTEMPTS = 5
 SEARCH_PAGE = 200  # HubSpot's largest search page
 _FLOW_CONDITIONS = ("enrollment", "goal")
 # record properties HubSpot computes itself (a client cannot set them)
@@ -537,10 +538,13 @@ class HubSpotProvider:
                     attrs["filter"] = self._canonical(attrs["filter"], types)
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
-                _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
+                body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._same_conditions(r.address, attrs, types)
+                    # what HubSpot will hold: no re-enrolment without a trigger (GTM513 says so),
+                    # so a flow whose only filters are dates does not read back as a change forever
+                    attrs["reenroll"] = bool((body.get("enrollmentCriteria") or {}).get("shouldReEnroll"))
             out.append(r.with_attributes(attrs))
         return out, diags
 
@@ -665,25 +669,40 @@ class HubSpotProvider:
 
     # -- locking ----------------------------------------------------------------------------
     def acquire_lock(self, holder: dict[str, Any]) -> None:
+        """Take the apply lock: create the lock group, its label naming the holder.
+
+        The holder's ``id`` is a token unique to this apply, so taking the lock is safe to retry: after a
+        5xx or a lost answer the lock is read back, and a lock that carries our token is ours (the create
+        landed); a missing lock is asked for again, with backoff; anyone else's lock is :class:`LockHeld`."""
         info = {k: holder.get(k) for k in ("id", "user", "environment")}
         import socket
-        import time
 
         info.update({"host": socket.gethostname(), "pid": os.getpid(), "since": int(time.time())})
         api = self.client.crm.properties.groups_api
-        try:
-            self._json("take the apply lock", api.create, "contacts",
-                       {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))})
-        except ProviderError as e:
-            if e.status != 409:
-                raise
-            held: dict[str, Any] = {}
+        body = {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))}
+        for attempt in range(LOCK_ATTEMPTS):
             try:
-                g = self._json("read the apply lock", api.get_by_name, "contacts", nz.LOCK_GROUP)
-                held = json.loads(g.get("label") or "{}")
-            except (ProviderError, ValueError):
-                pass
-            raise LockHeld("another apply holds the lock", held) from None
+                self._json("take the apply lock", api.create, "contacts", body)
+                return
+            except ProviderError as e:
+                if e.status is not None and e.status != 409 and not e.retryable:
+                    raise
+                failure = e
+            try:
+                held = self._lock_holder()
+            except ProviderError:
+                if failure.status == 409:
+                    raise LockHeld("another apply holds the lock", {}) from None
+                held = None  # cannot tell yet
+            if held is not None:
+                if info["id"] is not None and held.get("id") == info["id"]:
+                    return  # an earlier attempt landed; its answer was lost
+                raise LockHeld("another apply holds the lock", held)
+            if attempt == LOCK_ATTEMPTS - 1:
+                raise failure
+            if failure.status != 409:  # a 409 whose lock is gone now was released in between: ask at once
+                time.sleep(min(0.2 * 2 ** attempt, 4.0))
+        raise AssertionError("unreachable")
 
     def _lock_holder(self) -> dict[str, Any] | None:
         api = self.client.crm.properties.groups_api
@@ -705,11 +724,21 @@ class HubSpotProvider:
             self._call("release the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
 
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
+        """Remove the lock (only the one held by ``holder_id`` when given); the holder removed, or None.
+
+        HubSpot has no conditional delete: the holder is read just before the archive, so a lock taken
+        by someone else in between is left alone unless it appeared in that last moment."""
         holder = self._lock_holder()
-        if holder is not None:
+        if holder is None or (holder_id is not None and holder.get("id") != holder_id):
+            return None
+        try:
             self._call("break the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
+        except ProviderError as e:
+            if e.status == 404:
+                return None  # another process broke it first
+            raise
         return holder
 
     def close(self) -> None:
