@@ -107,7 +107,7 @@ CODES: dict[str, str] = {
     "GTM510": "email slug not mapped to a HubSpot marketing email in this environment",
     "GTM511": "task assignee not mapped to a HubSpot owner in this environment",
     "GTM512": "notification recipient not mapped to a HubSpot user or team in this environment",
-    "GTM513": "re-enrolment asked for, but the enrolment has no property filter to re-enrol on",
+    "GTM513": "re-enrolment asked for, but the enrolment has no (non-date) property filter to re-enrol on",
     "GTM514": "a mapped id does not exist in the portal",
     "GTM515": "mapped ids cannot be checked: the token cannot list owners or marketing emails",
     # planning and apply

@@ -511,10 +511,13 @@ class HubSpotProvider:
                     attrs["filter"] = self._canonical(attrs["filter"], types)
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
-                _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
+                body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._canonical_workflow(attrs, types)
+                    # what HubSpot will hold: no re-enrolment without a trigger (GTM513 says so),
+                    # so a flow whose only filters are dates does not read back as a change forever
+                    attrs["reenroll"] = bool((body.get("enrollmentCriteria") or {}).get("shouldReEnroll"))
             out.append(r.with_attributes(attrs))
         return out, diags
 

@@ -135,3 +135,38 @@ def test_a_legacy_filter_shape_is_planned_at_its_leaf_and_rewritten(hs_ws: Path,
                  + trigger_filters(crit["reEnrollmentTriggersFilterBranches"]) if f["property"].startswith("gtm_")}
         assert kinds == {"ENUMERATION"}, (name, kinds)
     s.close()
+
+
+def test_a_date_reenrolment_trigger_from_an_older_gtm_is_planned_and_removed(
+        hs_ws: Path, emulator: EmulatorServer) -> None:
+    """An older gtm made a trigger of the stale-deal alert's ``older_than_days`` leaf (it can never
+    fire); the plan lists the live triggers and apply sends gtm's triggers, without the date."""
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    hs = client(emulator)
+    flow = _flow(hs, "gtm-alert-stale-deal")
+    crit = flow["enrollmentCriteria"]
+    dated = [f for f in property_filters(crit["listFilterBranch"])
+             if f["operation"]["operationType"] == "TIME_POINT"]
+    assert dated and not [f for f in trigger_filters(crit["reEnrollmentTriggersFilterBranches"])
+                          if f["operation"]["operationType"] == "TIME_POINT"]
+    crit["reEnrollmentTriggersFilterBranches"].append({
+        "filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
+            {"filterType": "PROPERTY", "property": "hs_name",
+             "operation": {"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": dated[0]["property"],
+                           "includeObjectsWithNoValueSet": False}},
+            {"filterType": "PROPERTY", "property": "hs_value", "operation": dated[0]["operation"]}]})
+    flow["customProperties"]["gtm_digest"] = _digest(flow)
+    body = put_body({k: v for k, v in flow.items() if k not in ("id", "revisionId")}, flow["revisionId"],
+                    flow["isEnabled"])
+    put = hs.api_request({"method": "PUT", "path": f"/automation/v4/flows/{flow['id']}", "body": body})
+    assert put.status_code == 200, put.text  # a valid shape: HubSpot accepts it, it just never fires
+
+    plan = gtm("plan", "--detailed-exitcode")
+    assert plan.exit_code == 2, plan.output
+    assert "~ workflow.gtm-alert-stale-deal" in plan.output, plan.output
+    assert "live_reenrollment_triggers" in plan.output, plan.output
+    assert "hs_v2_date_entered_current_stage TIME_POINT IS_BEFORE" in plan.output, plan.output
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    assert gtm("plan", "--detailed-exitcode").exit_code == 0
+    live = _flow(hs, "gtm-alert-stale-deal")["enrollmentCriteria"]["reEnrollmentTriggersFilterBranches"]
+    assert live and all(f["operation"]["operationType"] != "TIME_POINT" for f in trigger_filters(live))
