@@ -107,7 +107,7 @@ CODES: dict[str, str] = {
     "GTM510": "email slug not mapped to a HubSpot marketing email in this environment",
     "GTM511": "task assignee not mapped to a HubSpot owner in this environment",
     "GTM512": "notification recipient not mapped to a HubSpot user or team in this environment",
-    "GTM513": "re-enrolment asked for, but the enrolment has no property filter to re-enrol on",
+    "GTM513": "re-enrolment asked for, but the enrolment has no (non-date) property filter to re-enrol on",
     "GTM514": "a mapped id does not exist in the portal",
     "GTM515": "mapped ids cannot be checked: the token cannot list owners or marketing emails",
     # planning and apply
@@ -129,6 +129,8 @@ CODES: dict[str, str] = {
     "GTM622": "the CRM did not answer a request in time (timeout_s)",
     "GTM623": "the command ran past its deadline (deadline_s / --deadline)",
     "GTM624": "the local database is damaged, locked or read-only",
+    "GTM625": "a workflow changed in the CRM while gtm updated it (stale revisionId, live flow differs)",
+    "GTM626": "PR check: the environment's base_url is not the one the base branch's gtm.yaml names (token not sent)",
     "GTM660": "gtm fmt cannot format a file without changing its meaning or losing a comment",
     "GTM661": "gtm import would overwrite an existing spec file (use --force or --into)",
     "GTM662": "gtm import: the imported specs do not validate; nothing written",

@@ -16,7 +16,8 @@ Attributes are plain JSON data.  Conditions inside attributes are core-condition
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from compiler.diagnostics import SourceRange
@@ -50,12 +51,18 @@ class Resource:
     # None where the provider keeps no marker (ownership then follows the name)
     marker: bool | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def address(self) -> str:
+        # computed once (a plan looks it up several times per resource); not a field: never compared
         return make_address(self.type, self.object, self.name)
 
     def with_attributes(self, attrs: dict[str, Any]) -> Resource:
-        return replace(self, attributes=attrs)
+        # a field-for-field copy with other attributes (``dataclasses.replace`` re-runs ``__init__``,
+        # which costs more than all the rest of realize for a few thousand properties)
+        new = object.__new__(Resource)
+        new.__dict__.update(self.__dict__)
+        new.__dict__["attributes"] = attrs
+        return new
 
     def fingerprint(self) -> str:
         """A stable digest of the attributes (used by saved plans to detect moved live state)."""

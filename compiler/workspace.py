@@ -119,6 +119,8 @@ class LocalEnvironment(SpecModel):
     mappings: Mappings = Field(default_factory=Mappings)
     deadline_s: float = Field(default=1800.0, gt=0, le=86400, description=(
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
+    lock_wait_s: float = Field(default=30.0, ge=0, le=600, description=(
+        "seconds to wait for the database while another program holds it locked, before GTM624"))
     portal: Portal = Field(default_factory=Portal)
 
 

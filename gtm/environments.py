@@ -38,8 +38,12 @@ def make_provider(env: Environment, root: Path, env_name: str, portal: PortalExt
         path = Path(env.path)
         if not path.is_absolute():
             path = root / path
-        return LocalProvider(path, portal)
+        return LocalProvider(path, portal, lock_wait_s=env.lock_wait_s)
     if isinstance(env, HubSpotEnvironment):
+        from gtm.ci.trusted_host import check_pr_base_url
+
+        # a pull request's check sends the token only where the base branch's gtm.yaml says (GTM626)
+        check_pr_base_url(env_name, env.base_url, env.token_env, root)
         try:
             from providers.hubspot.provider import HubSpotProvider
         except ImportError as e:  # pragma: no cover - only when the provider is missing

@@ -75,14 +75,18 @@ def apply_lock(provider: Provider, env: str) -> Iterator[Held]:
         except LockHeld as e:
             if not _dead_here(e.holder):
                 raise LockError(_held_message(env, e.holder)) from None
+            stale = e.holder.get("id")
             try:
-                provider.break_lock()
+                broken = provider.break_lock(stale if isinstance(stale, str) else None)
             except ProviderError as be:
                 if be.status != 404:
                     raise
-                # another process broke the same stale lock first; the acquire below decides who holds it
-            click.echo(f"Note: broke a stale apply lock left by pid {e.holder.get('pid')} on this host, "
-                       "which is no longer running.", err=True)
+                broken = None
+            # None: another process broke the same stale lock first; the acquire below decides who holds
+            # it, and the loser gets GTM605 naming the winner
+            if broken is not None:
+                click.echo(f"Note: broke a stale apply lock left by pid {e.holder.get('pid')} on this host, "
+                           "which is no longer running.", err=True)
             provider.acquire_lock(holder)
     except LockHeld as e:
         raise LockError(_held_message(env, e.holder)) from None

@@ -97,7 +97,9 @@ class Provider(Protocol):
     def release_lock(self, holder_id: str) -> None:
         ...
 
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
+        """Remove the apply lock — only the one held by ``holder_id`` when given (a stale lock that
+        another process may already have broken and re-taken); the holder removed, or None."""
         ...
 
     def close(self) -> None:

@@ -25,6 +25,14 @@ class Run:
         return self.stdout + self.stderr
 
 
+@pytest.fixture(autouse=True)
+def _not_a_pr_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run outside GitHub's PR-check mode even when CI runs them for a pull request (in that mode gtm
+    sends a token only to the host the base branch names; tests/ci/test_pr_trusted_host.py sets it up)."""
+    for name in ("GITHUB_EVENT_NAME", "GITHUB_BASE_REF", "GTM_TRUSTED_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

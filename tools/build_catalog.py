@@ -70,7 +70,7 @@ EXTERNAL = ("hubspot_owner_id", "hubspot_team_id", "hs_all_owner_ids", "hs_all_t
             "hs_all_deal_split_owner_ids", "hs_first_agent_message_sent_by", "hs_copied_by_user")
 # values HubSpot maintains itself (the API refuses writes); calculated properties are added below
 READ_ONLY_PREFIXES = ("hs_analytics_", "hs_latest_source", "notes_", "num_", "hs_num_", "hs_v2_",
-                      "hs_date_entered_", "hs_date_exited_", "hs_time_in_", "hs_lifecyclestage_",
+                      "hs_date_entered_", "hs_date_exited_", "hs_lifecyclestage_",
                       "hs_email_", "hs_sales_email_", "first_conversion", "recent_conversion",
                       "hs_object_", "hs_all_", "hs_user_ids_", "hs_social_", "hs_sequences_",
                       "hs_latest_sequence_", "engagements_last_meeting", "hs_last_sales_activity",

@@ -544,3 +544,80 @@ def normalize_filter_branch(fb: dict[str, AnyT]) -> dict[str, AnyT]:
     out["filterBranches"] = sorted(subs, key=_branch_key)
     return dict(sorted(out.items()))
 
+
+
+# -- live filters of another shape ------------------------------------------------------------------
+#: the operation types gtm sends for a value comparison on each property type (``ALL_PROPERTY``
+#: fits any type).  A live filter outside these was written in another shape: by an older gtm
+#: (``STRING IS_EQUAL_TO`` / ``MULTISTRING`` on an enumeration it created in the same apply), or
+#: before the property changed type.  It reads back as the same condition, so without a mark the
+#: plan would say "No changes" and the shape would stay.
+#: HubSpot's date operation types (a date filter relative to today never makes a re-enrolment
+#: trigger: see ``hubspot_flows.reenrollment_triggers``)
+DATE_OPERATIONS = frozenset({"TIME_POINT", "TIME_RANGED", "DATETIME", "DATETIME_RANGED", "DATETIME_ROLLING",
+                             "ROLLING_DATE_RANGE", "DATETIME_COMPARATIVE", "COMPARATIVE_DATE"})
+SENT_OPERATIONS: dict[str, frozenset[str]] = {
+    "number": frozenset({"NUMBER"}), "string": frozenset({"STRING", "MULTISTRING"}),
+    "phone_number": frozenset({"STRING", "MULTISTRING"}), "enumeration": frozenset({"ENUMERATION"}),
+    "bool": frozenset({"BOOL"}), "date": frozenset({"TIME_POINT"}), "datetime": frozenset({"TIME_POINT"}),
+}
+
+
+def property_filters(fb: dict[str, AnyT] | None) -> list[Filter]:
+    """Every ``PROPERTY`` filter of a branch tree, in order."""
+    if not isinstance(fb, dict):
+        return []
+    out = [f for f in fb.get("filters") or [] if isinstance(f, dict) and f.get("filterType") == "PROPERTY"]
+    for b in fb.get("filterBranches") or []:
+        out.extend(property_filters(b))
+    return out
+
+
+def foreign_operations(filters: list[Filter], types: TypeLookup) -> list[tuple[Leaf, str]]:
+    """The leaves of ``filters`` whose operation type gtm would not send for the property's real
+    type, each with its live ``"OPERATIONTYPE OPERATOR"`` (properties of unknown type are skipped)."""
+    out: list[tuple[Leaf, str]] = []
+    for f in filters:
+        op = f.get("operation") or {}
+        otype = str(op.get("operationType"))
+        ptype = types(str(f.get("property")))
+        fits = SENT_OPERATIONS.get(str(ptype)) if ptype else None
+        if otype == "ALL_PROPERTY" or fits is None or otype in fits:
+            continue
+        try:
+            cond = _filter_to_condition(f)
+        except ValueError:
+            continue
+        leaf = cond.item if isinstance(cond, Not) else cond
+        if isinstance(leaf, Leaf):
+            out.append((leaf, f"{otype} {op.get('operator')}"))
+    return out
+
+
+def _leaf_key(prop: AnyT, op: str, value: AnyT) -> str:
+    if isinstance(value, list):
+        value = sorted(value, key=lambda x: (str(type(x)), str(x)))
+    return json.dumps([prop, op, value], sort_keys=True, default=str)
+
+
+def mark_live_operations(cond: AnyT, marks: list[tuple[Leaf, str]]) -> AnyT:
+    """``cond`` (condition data read back from a CRM) with ``live_operation`` on each leaf that a
+    foreign-shaped filter (:func:`foreign_operations`) stands for; unchanged when there is none."""
+    from compiler.conditions.ast import LIVE_OPERATION
+
+    if not marks or cond is None:
+        return cond
+    keyed = {_leaf_key(leaf.property, leaf.op, leaf.value): label for leaf, label in marks}
+
+    def walk(d: AnyT) -> AnyT:
+        if isinstance(d, dict):
+            if "property" in d:
+                ops = [k for k in d if k not in ("property", LIVE_OPERATION)]
+                label = keyed.get(_leaf_key(d["property"], ops[0], d[ops[0]])) if len(ops) == 1 else None
+                return {**d, LIVE_OPERATION: label} if label else d
+            return {k: walk(v) for k, v in d.items()}
+        if isinstance(d, list):
+            return [walk(x) for x in d]
+        return d
+
+    return walk(cond)

@@ -29,8 +29,9 @@ server fills it); the required collections are sent empty (``timeWindows``, ``bl
 ``dataSources``; the live ``revisionId``, which PUT requires).
 
 Re-enrolment.  ``shouldReEnroll`` is true only together with re-enrolment triggers
-(:func:`reenrollment_triggers`: one per property filter of the enrolment); a workflow that asks for
-re-enrolment but has no property filter enrols once (GTM513 warning).
+(:func:`reenrollment_triggers`: one per property filter of the enrolment, except date filters
+relative to today, which could never fire); a workflow that asks for re-enrolment but has no such
+filter enrols once (GTM513 warning).
 
 Reading back exactly.  Some neutral attributes have no HubSpot field (a sequence step's
 ``ask``; the exact spelling of a duration, ``24h`` vs ``1d``; the shape of a condition, which
@@ -72,6 +73,7 @@ from typing import Any
 
 from compiler.backends import TypeLookup
 from compiler.backends.hubspot_filters import (
+    DATE_OPERATIONS,
     condition_to_filter_branch,
     filter_branch_to_condition,
     normalize_filter_branch,
@@ -365,7 +367,8 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
             triggers = reenrollment_triggers(fb) if reenroll else []
             if reenroll and not triggers:
                 diags.append(warning("GTM513", f"{name} asks for re-enrolment but its enrolment has no property "
-                                               "filter to re-enrol on; it enrols each record once",
+                                               "filter to re-enrol on (date filters relative to today cannot "
+                                               "trigger one); it enrols each record once",
                                      address=address))
             flow["enrollmentCriteria"] = {
                 "type": "LIST_BASED", "shouldReEnroll": bool(triggers), "listFilterBranch": fb,
@@ -401,6 +404,12 @@ def reenrollment_triggers(fb: dict[str, Any]) -> list[dict[str, Any]]:
     """One re-enrolment trigger per distinct property filter of the enrolment branch: "the property
     changed (``hs_name``) to a value that meets the same operation (``hs_value``)".
 
+    Date filters (``older_than_days`` / ``within_days``, a ``TIME_POINT`` relative to today) make
+    no trigger: a trigger tests the value a property changes *to*, and a date set now is never
+    older than N days (and always within N days), so such a trigger never fires (or fires on every
+    change).  A record that ages into a date filter is enrolled by the enrolment criteria, not
+    re-enrolled by a trigger.
+
     SPEC: ``reEnrollmentTriggersFilterBranches`` is a required list of filter branches on LIST_BASED
     criteria, and ``shouldReEnroll`` says whether a record may enrol again (HubSpot/hubspot-sdk-python
     ``api_list_based_enrollment_criteria_param.py``).  The AND branch of an ``hs_name`` STRING
@@ -412,7 +421,7 @@ def reenrollment_triggers(fb: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for f in _property_filters(fb):
         key = _json([f.get("property"), f.get("operation")])
-        if key in seen:
+        if key in seen or (f.get("operation") or {}).get("operationType") in DATE_OPERATIONS:
             continue
         seen.add(key)
         out.append({"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
@@ -422,6 +431,39 @@ def reenrollment_triggers(fb: dict[str, Any]) -> list[dict[str, Any]]:
             {"filterType": "PROPERTY", "property": "hs_value", "operation": dict(f.get("operation") or {})},
         ]})
     return out
+
+
+def trigger_filters(triggers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``hs_value`` filters of re-enrolment triggers, each as a filter on the property its
+    ``hs_name`` filter names (the value it tests is that property's)."""
+    out: list[dict[str, Any]] = []
+    for t in triggers:
+        own = [f for f in (t.get("filters") or []) if isinstance(f, dict)] if isinstance(t, dict) else []
+        names = [(f.get("operation") or {}).get("value") for f in own if f.get("property") == "hs_name"]
+        if len(names) == 1 and isinstance(names[0], str):
+            out += [{**f, "property": names[0]} for f in own if f.get("property") == "hs_value"]
+    return out
+
+
+def _trigger_text(t: Any) -> str:
+    filters = trigger_filters([t]) if isinstance(t, dict) else []
+    if not filters:
+        return _json(t)
+    return "; ".join(f"{f.get('property')} {(f.get('operation') or {}).get('operationType')} "
+                     f"{(f.get('operation') or {}).get('operator')}" for f in filters)
+
+
+def stale_reenrollment_triggers(enrollment: dict[str, Any] | None, triggers: list[dict[str, Any]]
+                                ) -> list[str] | None:
+    """``None`` when a live flow's re-enrolment triggers are what gtm sends for its live enrolment
+    branch (:func:`reenrollment_triggers`); otherwise the live triggers, one line each
+    (``property OPERATIONTYPE OPERATOR``), for a plan to show and an apply to rewrite — e.g. the
+    date triggers an older gtm sent, which can never fire."""
+    want = sorted(_json(normalize_filter_branch(b)) for b in reenrollment_triggers(enrollment or {}))
+    have = sorted(_json(normalize_filter_branch(b)) for b in triggers if isinstance(b, dict))
+    if want == have:
+        return None
+    return sorted(_trigger_text(t) for t in triggers)
 
 
 def _addressed(ds: list[Diagnostic], address: str) -> list[Diagnostic]:

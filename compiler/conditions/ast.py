@@ -39,6 +39,10 @@ OPS: tuple[str, ...] = (
     "between", "contains", "not_contains", "known", "older_than_days", "within_days",
 )
 DATE_OPS: tuple[str, ...] = ("older_than_days", "within_days")
+#: read-back only (never in a spec): on a leaf read from a CRM whose filter has another shape than
+#: gtm sends for the property's type today, the live ``"OPERATIONTYPE OPERATOR"``, so that a plan
+#: shows the leaf as changed and apply rewrites it (providers/hubspot, ``mark_live_operations``)
+LIVE_OPERATION = "live_operation"
 NEGATED_OP: dict[str, str] = {
     "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in", "gt": "lte", "lte": "gt",
     "lt": "gte", "gte": "lt", "contains": "not_contains", "not_contains": "contains",
@@ -165,7 +169,7 @@ def from_data(d: AnyT) -> Condition:
     if "not" in d:
         return Not(from_data(d["not"]))
     if "property" in d:
-        ops = [k for k in d if k != "property"]
+        ops = [k for k in d if k not in ("property", LIVE_OPERATION)]
         if len(ops) != 1:
             raise ValueError(f"leaf needs exactly one operator: {d!r}")
         return Leaf(d["property"], ops[0], d[ops[0]])

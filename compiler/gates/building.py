@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from compiler import catalog
 from compiler.conditions.ast import IcpRef, Leaf, PersonaRef, walk
 from compiler.gates.base import Finding, GateContext, join_words, locate, quoted
@@ -80,6 +82,7 @@ def scoring_references(ctx: GateContext) -> list[Finding]:
     personas = {p.id for _, _, p in ss.personas()}
     icps = set(ss.by_id("ICP"))
     created = _created_properties(ctx)
+    reported = _reported_unknown(ctx)
     out: list[Finding] = []
     for s in scorings:
         obj = s.model.object
@@ -88,6 +91,8 @@ def scoring_references(ctx: GateContext) -> list[Finding]:
             if cond is None:
                 continue
             for node in walk(cond):
+                if isinstance(node, Leaf) and _line_of(node) in reported.get(node.property, set()):
+                    continue  # validation's GTM307 already names this leaf: one diagnostic per defect
                 if isinstance(node, Leaf) and not _known(obj, node.property, created):
                     guess = suggest(node.property, _property_names(obj, created))
                     out.append(Finding(
@@ -107,6 +112,22 @@ def scoring_references(ctx: GateContext) -> list[Finding]:
                     out.append(Finding(f'rule "{rule.id}" names unknown ICP "{node.icp}"',
                                        node.range or locate(s, ("rules", i, "when")),
                                        hint="name an ICP defined in the specs"))
+    return out
+
+
+def _line_of(node: Leaf) -> tuple[str, int] | None:
+    return (node.range.file, node.range.line) if node.range is not None else None
+
+
+def _reported_unknown(ctx: GateContext) -> dict[str, set[tuple[str, int] | None]]:
+    """Property name -> the (file, line) of each GTM307 ("property does not exist") that loading
+    the specs reported; the gate shows those under "specs load and validate" and GTM722 skips them."""
+    out: dict[str, set[tuple[str, int] | None]] = {}
+    for d in ctx.project.diagnostics.sorted():
+        if d.code != "GTM307" or d.range is None:
+            continue
+        for name in re.findall(r'property "([^"]+)"', d.summary):
+            out.setdefault(name, set()).add((d.range.file, d.range.line))
     return out
 
 

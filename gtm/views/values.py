@@ -19,6 +19,8 @@ import json
 import re
 from typing import Any
 
+from compiler.conditions.ast import LIVE_OPERATION
+
 #: a laid-out line: (depth in two-space steps, text)
 Row = tuple[int, str]
 
@@ -85,11 +87,15 @@ def is_condition(v: Any) -> bool:
         return isinstance(items, list) and all(is_condition(x) for x in items)
     if set(v) == {"not"}:
         return is_condition(v["not"])
-    return "property" in v and len(v) == 2 and isinstance(v["property"], str)
+    return ("property" in v and len({k for k in v if k != LIVE_OPERATION}) == 2
+            and isinstance(v["property"], str))
 
 
 def leaf_text(c: dict[str, Any]) -> str:
     """``{property: x, gte: 3}`` → ``x gte 3``; stage timers in days."""
+    if LIVE_OPERATION in c:  # a live filter of another shape than gtm sends (the plan rewrites it)
+        rest = {k: x for k, x in c.items() if k != LIVE_OPERATION}
+        return f"{leaf_text(rest)}  (live filter: {c[LIVE_OPERATION]})"
     prop = c["property"]
     op, val = next((k, x) for k, x in c.items() if k != "property")
     if prop.startswith("hs_time_in_"):

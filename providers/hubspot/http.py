@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+import urllib3
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from urllib3.util.retry import Retry
 
@@ -321,3 +322,29 @@ def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: 
         return resp.json()
 
     return once()
+
+
+def pooled_pool(workers: int) -> urllib3.PoolManager:
+    """The pool :func:`send_pooled` sends on: one per provider, a connection per worker thread."""
+    return urllib3.PoolManager(num_pools=4, maxsize=max(1, workers), retries=make_retry())
+
+
+def send_pooled(client: Any, pool: urllib3.PoolManager, options: dict[str, Any], limiter: RateLimiter,
+                meter: Meter, timeout: tuple[float, float] | None = None) -> tuple[int, bytes]:
+    """A request built by the official client's request builder (URL, auth, headers, JSON body), sent
+    on urllib3 with the same :class:`HubSpotRetry`, pacing, counting and timeouts as the generated
+    APIs: reads take this path because a generated API module imports its whole model package
+    (tens of milliseconds each, paid on every plan) only to hand back raw JSON here.
+
+    Returns ``(status, body)``; urllib3 errors (no answer) propagate."""
+    from hubspot.utils.requests.http_request_builder import Request
+
+    req = Request(client.config, options)
+    sending = req.get_options_for_sending()
+    connect, read = timeout or timeouts()
+    limiter.acquire()
+    resp = pool.request(req.get_method(), req.get_url(), body=sending.get("data"), headers=sending.get("headers"),
+                        timeout=urllib3.Timeout(connect=connect, read=read), retries=make_retry())
+    meter.record(req.get_method(), req.get_url(), resp.status)
+    limiter.observe(resp.headers)
+    return resp.status, resp.data

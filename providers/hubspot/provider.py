@@ -36,6 +36,8 @@ from providers.hubspot.http import (
     Redactor,
     make_api_factory,
     make_retry,
+    pooled_pool,
+    send_pooled,
     send_raw,
     timeouts,
     to_provider_error,
@@ -46,6 +48,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
+LOCK_ATTEMPTS = 5
 SEARCH_PAGE = 200  # HubSpot's largest search page
 _FLOW_CONDITIONS = ("enrollment", "goal")
 # record properties HubSpot computes itself (a client cannot set them)
@@ -77,6 +80,7 @@ class HubSpotProvider:
         self.timeout_s = timeout_s
         self.timeout = timeouts(timeout_s)
         self.meter = Meter()
+        self.pool = pooled_pool(max_concurrency)
         self.client = HubSpot(access_token=token, host=self.base_url, base_url=self.base_url,
                               retry=make_retry(),
                               api_factory=make_api_factory(self.limiter, self.meter, self.timeout))
@@ -89,6 +93,8 @@ class HubSpotProvider:
         # per live workflow: (the conditions as shown, their canonical OR-of-ANDs form); see _flow_resource
         self._flow_conditions: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._flow_diagnostics: list[Diagnostic] = []
+        #: the raw filter branches of the lists and flows last read, by address (see _with_live_shapes)
+        self._raw_branches: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -165,13 +171,35 @@ class HubSpotProvider:
             raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
         return json.loads(data) if data else None
 
-    def _parallel(self, jobs: Iterable[Callable[[], Any]]) -> list[Any]:
+    def _read_json(self, what: str, method: str, path: str, body: Any = None,
+                   qs: dict[str, Any] | None = None) -> Any:
+        """A read (a GET, or a POST that only reads) for its JSON, on the pooled transport."""
+        opts: dict[str, Any] = {"method": method, "path": path}
+        if body is not None:
+            opts["body"] = body
+        if qs:
+            opts["qs"] = qs
+        try:
+            status, data = send_pooled(self.client, self.pool, opts, self.limiter, self.meter, self.timeout)
+        except Exception as e:
+            raise self._unreachable(what, e) from None
+        if status >= 400:
+            raise to_provider_error(status, data, what, self.redact, self.token_env, self.env_name)
+        return json.loads(data) if data else None
+
+    def _parallel(self, jobs: Iterable[Callable[[], Any]], meanwhile: Callable[[], None] | None = None
+                  ) -> list[Any]:
+        """Run ``jobs`` on the worker threads; ``meanwhile`` runs on this thread while they wait on HubSpot."""
         jobs = list(jobs)
         if len(jobs) <= 1 or self.workers <= 1:
+            if meanwhile is not None:
+                meanwhile()
             return [j() for j in jobs]
         ex = ThreadPoolExecutor(max_workers=self.workers)
         try:
             futures = [ex.submit(j) for j in jobs]
+            if meanwhile is not None:
+                meanwhile()
             out = [f.result() for f in futures]
         except BaseException:
             # a deadline or ^C: do not wait for requests in flight (each ends by its own timeout)
@@ -198,7 +226,8 @@ class HubSpotProvider:
         jobs.append(self._read_flows)
         out: list[Resource] = []
         self._flow_diagnostics = []
-        for part in self._parallel(jobs):
+        self._raw_branches = {}
+        for part in self._parallel(jobs, meanwhile=_load_realize_modules):
             out.extend(part)
         self._types = {}
         self._options = {}
@@ -208,27 +237,62 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
+        out = [self._with_live_shapes(r) for r in out]
         return LiveState(out, list(self._flow_diagnostics))
 
+    def _live_type_lookup(self, obj: str) -> Callable[[str], str | None]:
+        """Property name -> type as the portal holds it (what its filters are checked against)."""
+        from compiler.catalog import property_type
+
+        live = self._types.get(obj, {})
+        return lambda name: live.get(name) or property_type(obj, name)
+
+    def _with_live_shapes(self, r: Resource) -> Resource:
+        """A list or flow read back with what its conditions alone cannot show: a filter whose
+        operation type does not fit the property's live type keeps it at its leaf
+        (``live_operation``), and re-enrolment triggers other than gtm would send for the live
+        enrolment are listed (``live_reenrollment_triggers``), so the plan rewrites both."""
+        from compiler.backends.hubspot_filters import foreign_operations, mark_live_operations, property_filters
+
+        raw = self._raw_branches.get(r.address)
+        if raw is None or r.type not in ("list", "workflow"):
+            return r
+        types = self._live_type_lookup(str(r.attributes.get("object") or r.object))
+        attrs = dict(r.attributes)
+        if r.type == "list":
+            marks = foreign_operations(property_filters(raw.get("filter")), types)
+            attrs["filter"] = mark_live_operations(attrs.get("filter"), marks)
+        else:
+            from compiler.backends.hubspot_flows import stale_reenrollment_triggers, trigger_filters
+
+            triggers = raw.get("triggers") or []
+            enrol = property_filters(raw.get("enrollment")) + trigger_filters(triggers)
+            attrs["enrollment"] = mark_live_operations(attrs.get("enrollment"), foreign_operations(enrol, types))
+            goal = foreign_operations(property_filters(raw.get("goal")), types)
+            attrs["goal"] = mark_live_operations(attrs.get("goal"), goal)
+            stale = stale_reenrollment_triggers(raw.get("enrollment"), triggers) if attrs.get("reenroll") else None
+            if stale is not None:
+                attrs["live_reenrollment_triggers"] = stale
+        return r.with_attributes(attrs) if attrs != r.attributes else r
+
     def _read_pipelines(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} pipelines", self.client.crm.pipelines.pipelines_api.get_all, obj)
+        data = self._read_json(f"read {obj} pipelines", "GET", f"/crm/v3/pipelines/{obj}")
         return [nz.pipeline(obj, p) for p in data["results"]]
 
     def _read_groups(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} property groups", self.client.crm.properties.groups_api.get_all, obj)
+        data = self._read_json(f"read {obj} property groups", "GET", f"/crm/v3/properties/{obj}/groups")
         return [nz.group(obj, g) for g in data["results"] if g["name"] != nz.LOCK_GROUP]
 
     def _read_props(self, obj: str) -> list[Resource]:
-        data = self._json(f"read {obj} properties", self.client.crm.properties.core_api.get_all, obj)
+        data = self._read_json(f"read {obj} properties", "GET", f"/crm/v3/properties/{obj}")
         return _read_calculations(obj, [nz.prop(obj, p) for p in data["results"]])
 
     def _read_lists(self) -> list[Resource]:
-        api = self.client.crm.lists.lists_api
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
             body = {"query": self.prefix + "-", "offset": offset, "count": 500, "processingTypes": ["DYNAMIC"]}
-            page = self._read_retry(partial(self._json, "search lists", api.do_search, body))
+            page = self._read_retry(partial(self._read_json, "search lists", "POST", "/crm/v3/lists/search", body))
             found.extend(page.get("lists") or [])
             if not page.get("hasMore"):
                 break
@@ -237,7 +301,8 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._list_ids = {}
         for i in range(0, len(ids), BATCH):
-            data = self._json("read lists", api.get_all, list_ids=ids[i:i + BATCH], include_filters=True)
+            data = self._read_json("read lists", "GET", "/crm/v3/lists/",
+                                   qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
             for lst in data.get("lists") or []:
                 out.append(self._list_resource(lst))
         return out
@@ -249,6 +314,7 @@ class HubSpotProvider:
         fb = lst.get("filterBranch")
         cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
         self._list_ids[lst["name"]] = str(lst["listId"])
+        self._raw_branches[make_address("list", obj, lst["name"])] = {"filter": fb}
         return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
                                                    "filter": cond}, live_id=str(lst["listId"]))
 
@@ -290,8 +356,13 @@ class HubSpotProvider:
         self._flow_conditions[make_address("workflow", None, str(flow["name"]))] = (
             shown, {k: dnf.get(k) for k in _FLOW_CONDITIONS})
         self._flow_ids[flow["name"]] = str(flow["id"])
-        return Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
-                        marker=has_gtm_marker(flow))
+        r = Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
+                     marker=has_gtm_marker(flow))
+        crit = flow.get("enrollmentCriteria") or {}
+        self._raw_branches[r.address] = {"enrollment": crit.get("listFilterBranch"),
+                                         "goal": flow.get("goalFilterBranch"),
+                                         "triggers": list(crit.get("reEnrollmentTriggersFilterBranches") or [])}
+        return r
 
     # -- realising the IR in HubSpot's dialect ---------------------------------------------
     def _note_types(self, desired: list[Resource]) -> None:
@@ -467,10 +538,13 @@ class HubSpotProvider:
                     attrs["filter"] = self._canonical(attrs["filter"], types)
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
-                _, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
+                body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._same_conditions(r.address, attrs, types)
+                    # what HubSpot will hold: no re-enrolment without a trigger (GTM513 says so),
+                    # so a flow whose only filters are dates does not read back as a change forever
+                    attrs["reenroll"] = bool((body.get("enrollmentCriteria") or {}).get("shouldReEnroll"))
             out.append(r.with_attributes(attrs))
         return out, diags
 
@@ -595,25 +669,40 @@ class HubSpotProvider:
 
     # -- locking ----------------------------------------------------------------------------
     def acquire_lock(self, holder: dict[str, Any]) -> None:
+        """Take the apply lock: create the lock group, its label naming the holder.
+
+        The holder's ``id`` is a token unique to this apply, so taking the lock is safe to retry: after a
+        5xx or a lost answer the lock is read back, and a lock that carries our token is ours (the create
+        landed); a missing lock is asked for again, with backoff; anyone else's lock is :class:`LockHeld`."""
         info = {k: holder.get(k) for k in ("id", "user", "environment")}
         import socket
-        import time
 
         info.update({"host": socket.gethostname(), "pid": os.getpid(), "since": int(time.time())})
         api = self.client.crm.properties.groups_api
-        try:
-            self._json("take the apply lock", api.create, "contacts",
-                       {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))})
-        except ProviderError as e:
-            if e.status != 409:
-                raise
-            held: dict[str, Any] = {}
+        body = {"name": nz.LOCK_GROUP, "label": json.dumps(info, separators=(",", ":"))}
+        for attempt in range(LOCK_ATTEMPTS):
             try:
-                g = self._json("read the apply lock", api.get_by_name, "contacts", nz.LOCK_GROUP)
-                held = json.loads(g.get("label") or "{}")
-            except (ProviderError, ValueError):
-                pass
-            raise LockHeld("another apply holds the lock", held) from None
+                self._json("take the apply lock", api.create, "contacts", body)
+                return
+            except ProviderError as e:
+                if e.status is not None and e.status != 409 and not e.retryable:
+                    raise
+                failure = e
+            try:
+                held = self._lock_holder()
+            except ProviderError:
+                if failure.status == 409:
+                    raise LockHeld("another apply holds the lock", {}) from None
+                held = None  # cannot tell yet
+            if held is not None:
+                if info["id"] is not None and held.get("id") == info["id"]:
+                    return  # an earlier attempt landed; its answer was lost
+                raise LockHeld("another apply holds the lock", held)
+            if attempt == LOCK_ATTEMPTS - 1:
+                raise failure
+            if failure.status != 409:  # a 409 whose lock is gone now was released in between: ask at once
+                time.sleep(min(0.2 * 2 ** attempt, 4.0))
+        raise AssertionError("unreachable")
 
     def _lock_holder(self) -> dict[str, Any] | None:
         api = self.client.crm.properties.groups_api
@@ -635,11 +724,21 @@ class HubSpotProvider:
             self._call("release the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
 
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
+        """Remove the lock (only the one held by ``holder_id`` when given); the holder removed, or None.
+
+        HubSpot has no conditional delete: the holder is read just before the archive, so a lock taken
+        by someone else in between is left alone unless it appeared in that last moment."""
         holder = self._lock_holder()
-        if holder is not None:
+        if holder is None or (holder_id is not None and holder.get("id") != holder_id):
+            return None
+        try:
             self._call("break the apply lock", self.client.crm.properties.groups_api.archive, "contacts",
                        nz.LOCK_GROUP)
+        except ProviderError as e:
+            if e.status == 404:
+                return None  # another process broke it first
+            raise
         return holder
 
     def close(self) -> None:
@@ -667,6 +766,14 @@ def _compiler(types: Callable[[str], str | None], options: Callable[[str], tuple
         return calculation_to_formula(calc, types, options, _sources_of(calc))[0]
 
     return compile_one
+
+
+def _load_realize_modules() -> None:
+    """Import what reading lists and flows and realizing need, while the reads are in flight (the
+    main thread is otherwise idle then; the imports are the larger part of a fresh plan's own time)."""
+    import compiler.backends.hubspot_filters
+    import compiler.backends.hubspot_flows
+    import compiler.backends.hubspot_formula  # noqa: F401
 
 
 def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:

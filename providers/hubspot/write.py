@@ -383,16 +383,54 @@ class Writer:
         self._verified_create(f"create {r.address}", create, exists)
 
     def _workflow_update(self, c: Change) -> None:
+        """PUT the flow with the live ``revisionId``.  A PUT whose answer was lost is retried (it is
+        idempotent) and then refused as stale, because the first one landed and bumped the revision: on a
+        stale-revision refusal or a lost answer the flow is read again, and an update is done when the
+        live flow holds what was sent.  Anything else is GTM625 (someone changed the flow meanwhile)."""
         from compiler.backends.hubspot_flows import put_body
 
         assert c.after is not None
         r = c.after
         fid = self._flow_id(r.name)
-        current = self.p._raw(f"read {r.address}", "GET", f"/automation/v4/flows/{fid}") or {}
+        path = f"/automation/v4/flows/{fid}"
+        current = self.p._raw(f"read {r.address}", "GET", path) or {}
         # gtm never switches a flow on or off: keep whatever a person chose in HubSpot
         body = put_body(self._flow_body(r), str(current.get("revisionId")), bool(current.get("isEnabled", False)))
-        self.p._raw(f"update {r.address}", "PUT", f"/automation/v4/flows/{fid}", body=body)
+        try:
+            self.p._raw(f"update {r.address}", "PUT", path, body=body)
+        except ProviderError as e:
+            if not (e.status is None or _stale_revision(e)):
+                raise
+            try:
+                live = self.p._raw(f"read {r.address}", "GET", path) or {}
+            except ProviderError:
+                raise e from None
+            if flow_holds(live, body):
+                return  # the update landed; only its answer was lost
+            if e.status is None:
+                raise
+            raise ProviderError(
+                f"update {r.address}: HubSpot refused the update as stale (revisionId {body['revisionId']}; the "
+                f"flow is at revision {live.get('revisionId')}) and the live flow differs from what gtm sent: it "
+                "was changed in HubSpot while gtm applied (GTM625); run `gtm plan` again to review the change",
+                status=e.status, code="GTM625") from None
 
     def _workflow_delete(self, c: Change) -> None:
         r = c.resource
         self.p._raw(f"delete {r.address}", "DELETE", f"/automation/v4/flows/{self._flow_id(r.name)}")
+
+
+def _stale_revision(e: ProviderError) -> bool:
+    """HubSpot's refusal of a PUT whose ``revisionId`` is not the flow's current one (409; a 400 that
+    names the revision, as the status is not documented)."""
+    return e.status == 409 or (e.status == 400 and "revision" in e.message.lower())
+
+
+def flow_holds(live: dict[str, Any], sent: dict[str, Any]) -> bool:
+    """Does the live flow hold what a PUT sent?  Both normalised (HubSpot's defaults filled in, server
+    fields and the revision left out), compared on the fields the PUT carried."""
+    from compiler.backends.hubspot_flows import normalize_flow
+
+    have, want = normalize_flow(live), normalize_flow(sent)
+    keys = set(sent) - {"revisionId"}
+    return all(have.get(k) == want.get(k) for k in keys)

@@ -35,18 +35,26 @@ def _guarded(method: F) -> F:
         except ProviderError:
             raise
         except (sqlite3.Error, ValueError, TypeError, AttributeError, KeyError) as e:
-            raise ProviderError(_damaged(self.path, e), code="GTM624") from None
+            raise ProviderError(_damaged(self.path, e, self.lock_wait_s), code="GTM624") from None
     return cast(F, run)
 
 
-def _damaged(path: Path, e: BaseException) -> str:
+def _read_only(path: Path) -> bool:
+    """Is the database file or its directory not writable (permissions, a read-only mount)?"""
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
+
+
+def _damaged(path: Path, e: BaseException, lock_wait_s: float = 30.0) -> str:
     what = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
     if isinstance(e, OSError):
         how = "check the environment's `path:` in gtm.yaml and the permissions of its directory"
     elif isinstance(e, sqlite3.OperationalError) and "locked" in what:
-        how = "another program holds it; wait for it, or close it"
-    elif isinstance(e, sqlite3.OperationalError) and "readonly" in what.replace("-", "").replace(" ", ""):
-        how = "make the file and its directory writable"
+        how = (f"another program holds it locked (gtm waited {lock_wait_s:g} s): close that program or wait "
+               "for it, then run gtm again; raise `lock_wait_s` for the environment in gtm.yaml to wait longer")
+    elif isinstance(e, sqlite3.OperationalError) and ("readonly" in what.replace("-", "").replace(" ", "")
+                                                      or _read_only(path)):
+        how = ("the file or its directory is read-only (permissions, or a read-only mount): make both writable "
+               "(gtm writes the database and SQLite's -wal/-shm files next to it, even to plan)")
     else:
         how = ("move the file aside (gtm then creates a fresh one, seeded like a new portal) or restore a copy; "
                "`gtm unlock` clears only a damaged lock row")
@@ -67,13 +75,14 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS) -> None:
+    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS, *, lock_wait_s: float = 30.0) -> None:
         self.path = path
         self.portal = portal
+        self.lock_wait_s = lock_wait_s
         try:
-            self.conn = store.connect(path)
+            self.conn = store.connect(path, lock_wait_s)
         except (sqlite3.Error, OSError, ValueError) as e:  # ValueError: text columns that are not UTF-8
-            raise ProviderError(_damaged(path, e), code="GTM624") from None
+            raise ProviderError(_damaged(path, e, lock_wait_s), code="GTM624") from None
 
     # -- reading -----------------------------------------------------------------
     @_guarded
@@ -222,10 +231,13 @@ class LocalProvider:
             self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
 
     @_guarded
-    def break_lock(self) -> dict[str, Any] | None:
+    def break_lock(self, holder_id: str | None = None) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT holder FROM locks WHERE name=?", (LOCK_NAME,)).fetchone()
-        self.conn.execute("DELETE FROM locks WHERE name=?", (LOCK_NAME,))
-        return _holder(row[0]) if row else None
+        if row is None or (holder_id is not None and _holder(row[0]).get("id") != holder_id):
+            return None
+        # conditional on the row read: a lock re-taken in between by another process stays
+        gone = self.conn.execute("DELETE FROM locks WHERE name=? AND holder=?", (LOCK_NAME, row[0])).rowcount
+        return _holder(row[0]) if gone else None
 
     def close(self) -> None:
         self.conn.close()

@@ -36,11 +36,13 @@ CREATE TABLE IF NOT EXISTS locks (
 SEED_OBJECTS = catalog.OBJECTS
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, lock_wait_s: float = 30.0) -> sqlite3.Connection:
+    """Open (creating and seeding when new) the database; wait up to ``lock_wait_s`` for another
+    program's lock on it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=lock_wait_s, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout={int(lock_wait_s * 1000)}")
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA busy_timeout=30000")
     conn.executescript(SCHEMA)
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     if row is None:

@@ -430,3 +430,28 @@ def test_no_property_filter_means_no_reenrolment_triggers() -> None:
             {"filterType": "PROPERTY", "property": "a", "operation": {"operationType": "ALL_PROPERTY",
                                                                       "operator": "IS_KNOWN"}}] * 2}]}
     assert len(reenrollment_triggers(two)) == 1  # the same filter twice is one trigger
+
+
+def test_date_filters_make_no_reenrolment_trigger() -> None:
+    """A trigger tests the value a property changes to; a date set now is never older than N days,
+    so an ``older_than_days`` trigger could never fire: date leaves make no trigger."""
+    from compiler.backends.hubspot_flows import reenrollment_triggers, workflow_to_flow
+
+    types = {"dealstage": "enumeration", "hs_v2_date_entered_current_stage": "datetime"}.get
+    both = {"all": [{"property": "dealstage", "eq": "qualified"},
+                    {"property": "hs_v2_date_entered_current_stage", "older_than_days": 7}]}
+    flow, diags = workflow_to_flow("gtm-x", {"object": "deals", "enrollment": both, "reenroll": True,
+                                             "actions": []}, types)
+    crit = flow["enrollmentCriteria"]
+    watched = [f["operation"]["value"] for t in crit["reEnrollmentTriggersFilterBranches"]
+               for f in t["filters"] if f["property"] == "hs_name"]
+    assert watched == ["dealstage"] and crit["shouldReEnroll"] is True and not diags
+    assert all(f["operation"]["operationType"] != "TIME_POINT" for t in reenrollment_triggers(crit["listFilterBranch"])
+               for f in t["filters"])
+
+    only_date = {"property": "hs_v2_date_entered_current_stage", "within_days": 3}
+    flow, diags = workflow_to_flow("gtm-y", {"object": "deals", "enrollment": only_date, "reenroll": True,
+                                             "actions": []}, types)
+    crit = flow["enrollmentCriteria"]
+    assert crit["reEnrollmentTriggersFilterBranches"] == [] and crit["shouldReEnroll"] is False
+    assert [d.code for d in diags] == ["GTM513"]

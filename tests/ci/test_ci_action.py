@@ -121,3 +121,32 @@ def test_bare_versions_are_refused(step_runner: StepRunner, fake_pip: Path, vers
     assert result.returncode == 1
     assert "unrelated project" in result.stdout
     assert not fake_pip.exists() or fake_pip.read_text() == ""
+
+
+def test_run_fetches_the_base_branch_in_a_pr_check(step_runner: StepRunner) -> None:
+    """In a PR check gtm reads origin/<base>:gtm.yaml to learn where a token may go (GTM626); the
+    action makes that ref exist, as actions/checkout fetched only the merge commit."""
+    import subprocess
+
+    work = step_runner.workdir
+
+    def git(*args: str, cwd: Path = work) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd,
+                              capture_output=True, text=True, check=False)
+
+    origin = work.parent / "origin.git"
+    origin.mkdir()
+    git("init", "-q", "--bare", cwd=origin)
+    git("init", "-q", "-b", "main")
+    (work / "gtm.yaml").write_text("version: 1\nname: base\n")
+    git("add", "gtm.yaml")
+    git("commit", "-qm", "base")
+    git("remote", "add", "origin", str(origin))
+    git("push", "-q", "origin", "main")
+    git("update-ref", "-d", "refs/remotes/origin/main")
+    assert git("rev-parse", "--verify", "-q", "refs/remotes/origin/main").returncode != 0
+    env = run_env(GITHUB_EVENT_NAME="pull_request", GITHUB_BASE_REF="main", GTM_ENVIRONMENT="sandbox")
+    result = step_runner.run(runnable(step_runner, "run"), env)
+    assert result.returncode == 0, result.stderr
+    assert git("show", "origin/main:gtm.yaml").stdout == "version: 1\nname: base\n"
+    assert result.calls == [["plan", "-e", "sandbox"]]

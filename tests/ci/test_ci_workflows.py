@@ -62,6 +62,8 @@ def test_pr_workflow_shape() -> None:
     assert steps[0]["uses"].startswith("actions/checkout@")
     assert steps[1]["uses"].startswith("actions/setup-python@")
     assert "pip install ." in step(PR, "install")["run"]
+    fetch = step(PR, "Fetch the base branch")["run"]
+    assert "refs/remotes/origin/${BASE_REF}" in fetch, "gtm reads the base branch's gtm.yaml (GTM626)"
     assert step(PR, "target")["env"] == {"HUBSPOT_SANDBOX_TOKEN": "${{ secrets.HUBSPOT_SANDBOX_TOKEN }}"}
     for name in ("gate", "plan"):
         assert step(PR, name)["env"]["GTM_TARGET"] == "${{ steps.target.outputs.environment }}"

@@ -113,6 +113,19 @@ def test_invented_property_and_option_point_at_their_lines(tree_ws: Path) -> Non
     assert prop["hint"] == 'did you mean "notes_last_updated"?'
 
 
+def test_a_guessed_stage_time_name_is_an_unknown_property(tree_ws: Path) -> None:
+    """HubSpot derives stage-time property names itself; a name guessed from a stage id
+    (``hs_time_in_<stage>``) is not trusted for its prefix: GTM307 at its line."""
+    p = tree_ws / "specs" / "tiers.yaml"
+    p.write_text(p.read_text().replace("{property: notes_last_updated, known: true}",
+                                       "{property: hs_time_in_gtm_new_business_discovery, known: true}"))
+    r = gtm("validate", "--format", "json")
+    assert r.exit_code == 1, r.output
+    diags = {d["code"]: d for d in json.loads(r.stdout)["diagnostics"]}
+    assert _at(diags["GTM307"]) == ("specs/tiers.yaml", 22, 22)
+    assert '"hs_time_in_gtm_new_business_discovery" is not in a fresh HubSpot portal' in diags["GTM307"]["summary"]
+
+
 def test_icp_industries_are_industry_values(tree_ws: Path) -> None:
     p = tree_ws / "specs" / "icp.yaml"
     p.write_text(p.read_text().replace("HUMAN_RESOURCES, ", "Staffing, "))

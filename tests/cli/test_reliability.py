@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, gtm
+from tests.conftest import REPO, Run, gtm
 
 
 def _subprocess(ws: Path, *args: str, limit: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -226,3 +226,95 @@ def test_unwritable_journal_stops_before_any_change(example_ws: Path) -> None:
     assert r.exit_code == 1 and "error[GTM614]" in r.stderr and "nothing was applied" in r.stderr
     (example_ws / ".gtm" / "journal").unlink()
     assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing changed"
+
+
+# -- a locked or read-only local database: a diagnostic with the way out, then recovery ----------
+def _hold_exclusive_lock(db: Path) -> subprocess.Popen[str]:
+    """Another program (a real second process) holding the database locked, as a DB browser with an
+    open write transaction does: in exclusive locking mode not even readers get in."""
+    code = ("import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute(\"UPDATE meta SET value=value WHERE key='schema_version'\")\n"
+            "print('held', flush=True); sys.stdin.read()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_locked_local_database_is_a_diagnostic_then_recovers(example_ws: Path) -> None:
+    ws_file = example_ws / "gtm.yaml"
+    ws_file.write_text(ws_file.read_text().replace("path: .gtm/local.db}", "path: .gtm/local.db, lock_wait_s: 0.3}"))
+    assert gtm("plan").exit_code == 0
+    holder = _hold_exclusive_lock(example_ws / ".gtm" / "local.db")
+    try:
+        for args in (["plan"], ["apply", "--auto-approve"], ["unlock", "--yes"]):
+            started = time.monotonic()
+            r = gtm(*args)
+            assert r.exit_code == 1 and "error[GTM624]" in r.stderr, (args, r.output)
+            assert "another program holds it locked (gtm waited 0.3 s)" in r.stderr and "lock_wait_s" in r.stderr
+            assert time.monotonic() - started < 20, "waited lock_wait_s, not SQLite's default"
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert gtm("apply", "--auto-approve").exit_code == 0, "once the other program lets go, gtm works again"
+
+
+def _read_only_runner(ws: Path) -> tuple[str, Callable[..., Run]]:
+    """Run gtm against ``ws/.gtm`` made read-only by a real mechanism: file permissions for a normal
+    user; as root (whom permissions do not stop) a read-only bind mount in a private mount namespace."""
+    gtm_dir = ws / ".gtm"
+    if os.geteuid() != 0:
+        for p in gtm_dir.iterdir():
+            p.chmod(0o444)
+        gtm_dir.chmod(0o555)
+        return "permissions", gtm
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                            f"mount --bind -o ro '{gtm_dir}' '{gtm_dir}' && ! touch '{gtm_dir}/probe'"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"running as root without a way to make a directory read-only: {probe.stderr.strip()}")
+
+    def run(*args: str) -> Run:
+        script = (f"mount --bind -o ro '{gtm_dir}' '{gtm_dir}' && exec \"$0\" -c "
+                  "'from gtm.cli import main; main()' \"$@\"")
+        r = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, sys.executable, *args],
+                           cwd=ws, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+                           timeout=120)
+        return Run(r.returncode, r.stdout, r.stderr)
+
+    return "read-only mount", run
+
+
+def test_read_only_local_database_is_a_diagnostic_then_recovers(example_ws: Path) -> None:
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    (example_ws / "specs" / "slas.yaml").write_text(
+        (example_ws / "specs" / "slas.yaml").read_text().replace("respond_within: 2h", "respond_within: 3h", 1))
+    how, run = _read_only_runner(example_ws)
+    try:
+        for args in (["plan"], ["apply", "--auto-approve"]):
+            r = run(*args)
+            assert r.exit_code == 1 and "error[GTM624]" in r.stderr and "Traceback" not in r.stderr, (how, r.output)
+            assert "read-only" in r.stderr and "make both writable" in r.stderr, (how, r.stderr)
+            assert "move the file aside" not in r.stderr, "a read-only database is not a damaged one"
+    finally:
+        for p in [example_ws / ".gtm", *(example_ws / ".gtm").iterdir()]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 0 and "1 changed" in r.stdout, "writable again: the apply goes through"
+
+
+def test_breaking_a_stale_lock_leaves_a_lock_taken_meanwhile(example_ws: Path) -> None:
+    """``break_lock(holder_id)`` removes only the stale holder's lock: one re-taken in between stays."""
+    from providers.local import LocalProvider
+
+    assert gtm("plan").exit_code == 0
+    p = LocalProvider(example_ws / ".gtm" / "local.db")
+    p.acquire_lock({"id": "winner", "user": "rival"})
+    assert p.break_lock("stale") is None
+    assert gtm("apply", "--auto-approve").exit_code == 1, "the winner still holds the lock"
+    broken = p.break_lock("winner")
+    assert broken is not None and broken["id"] == "winner"
+    p.close()

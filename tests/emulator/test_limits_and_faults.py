@@ -143,6 +143,7 @@ def test_stats_count_by_route_template_and_reset(emulator: EmulatorServer, clien
         "by_status": {},
         "throttled": 0,
         "injected_errors": 0,
+        "dropped_answers": 0,
     }
 
 
@@ -172,6 +173,11 @@ def test_configure_validates(emulator: EmulatorServer) -> None:
         {"latency_ms": -1},
         {"error_rate": 1.5},
         {"archived_name_reuse": "yes"},
+        {"fault_rules": {"method": "GET"}},
+        {"fault_rules": [{"method": "GET", "path": "x", "fault": "503"}]},
+        {"fault_rules": [{"method": "GET", "path": "/x", "fault": "418"}]},
+        {"fault_rules": [{"method": "GET", "path": "/x", "fault": "503", "times": 0}]},
+        {"fault_rules": [{"method": "GET", "path": "/x", "fault": "503", "when": "now"}]},
     ):
         with pytest.raises(ValueError):
             emulator.configure(**bad)
@@ -194,3 +200,44 @@ def test_servers_are_independent() -> None:
             HubSpot(access_token="b", host=two.base_url).crm.pipelines.pipelines_api.get_all("deals").results
         )
         assert [p.id for p in ones] == ["default"] and twos == []
+
+
+# -- targeted faults (fault_rules) -----------------------------------------------------------------
+def test_targeted_503_fails_only_the_chosen_request_once_and_changes_nothing(
+    emulator: EmulatorServer, plain_client: HubSpot
+) -> None:
+    emulator.configure(fault_rules=[{"method": "POST", "path": "/crm/v3/properties/contacts/groups",
+                                     "fault": "503", "times": 1}])
+    api = plain_client.crm.properties.groups_api
+    assert api.get_all("contacts").results  # other requests go through
+    with pytest.raises(PropertiesApiException) as info:
+        api.create("contacts", {"name": "probe", "label": "Probe"})
+    assert info.value.status == 503 and body_of(info.value)["category"] == "SERVICE_UNAVAILABLE"
+    assert "probe" not in {g.name for g in api.get_all("contacts").results}, "the handler never ran"
+    assert api.create("contacts", {"name": "probe", "label": "Probe"}).name == "probe"  # used up
+    assert emulator.stats()["injected_errors"] == 1
+
+
+def test_drop_answer_applies_the_request_and_sends_nothing(emulator: EmulatorServer, client: HubSpot) -> None:
+    """The lost answer: the change lands, the connection closes with no status line at all."""
+    emulator.configure(fault_rules=[{"method": "POST", "path": "/crm/v3/properties/*/groups",
+                                     "fault": "drop_answer"}])
+    url = f"{emulator.base_url}/crm/v3/properties/contacts/groups"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with pytest.raises(requests.ConnectionError):
+        requests.post(url, json={"name": "lost", "label": "Lost"}, headers=auth, timeout=5)
+    names = {g.name for g in client.crm.properties.groups_api.get_all("contacts").results}
+    assert "lost" in names, "the request was applied although its answer was dropped"
+    again = requests.post(url, json={"name": "lost", "label": "Lost"}, headers=auth, timeout=5)
+    assert again.status_code == 409  # the rule fired once; the retry meets the object it made
+    stats = emulator.stats()
+    assert stats["dropped_answers"] == 1 and stats["by_status"]["201"] == 1
+
+
+def test_fault_rules_over_http(emulator: EmulatorServer) -> None:
+    url = f"{emulator.base_url}/_emulator/config"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    rules = [{"method": "put", "path": "/automation/v4/flows/*", "fault": "drop_answer", "times": 2}]
+    got = requests.post(url, json={"fault_rules": rules}, headers=auth, timeout=5).json()
+    assert got["fault_rules"] == [{"method": "PUT", "path": "/automation/v4/flows/*", "fault": "drop_answer",
+                                   "times": 2}]

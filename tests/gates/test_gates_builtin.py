@@ -134,3 +134,23 @@ def test_alert_coverage_follows_polarity_and_object(example_copy: Path) -> None:
     edit(example_copy, "specs/alerts.yaml", "{not: {stage_days_over_max: false}}",
          "{not: {stage_days_over_max: true}}")
     assert len(result(gates(example_copy, 3), "GTM731").diagnostics) == 4
+
+
+def test_an_unknown_scoring_property_is_one_diagnostic(example_copy: Path) -> None:
+    """Validation's GTM307 and the gate's GTM722 used to both report one misspelt property:
+    the gate now leaves a leaf that validation already names to GTM307."""
+    edit(example_copy, "specs/scoring.yaml", "{property: hs_email_optout, eq: true}",
+         "{property: hs_email_optot, eq: true}")
+    report = gates(example_copy, 2)
+    named = [d for d in report.validation if "hs_email_optot" in d.summary]
+    assert [d.code for d in named] == ["GTM307"]
+    assert named[0].range is not None and named[0].range.file.endswith("scoring.yaml")
+    assert result(report, "GTM722").passed
+    assert not report.passed  # the spec error still fails the gate
+    # a name validation cannot judge (gtm's own prefix, not created) is still GTM722's, alone
+    edit(example_copy, "specs/scoring.yaml", "{property: hs_email_optot, eq: true}",
+         "{property: gtm_never_created, eq: true}")
+    report = gates(example_copy, 2)
+    codes = [d.code for d in report.validation if "gtm_never_created" in d.summary]
+    codes += [d.code for d in result(report, "GTM722").diagnostics if "gtm_never_created" in d.summary]
+    assert len(codes) == 1, codes

@@ -152,6 +152,9 @@ def test_ctrl_c_during_apply_exits_130_and_the_journal_says_interrupted(tmp_path
         while not journal.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert journal.exists(), "apply never started"
+        # from here every answer takes 3 s: the apply cannot finish before the signal, however
+        # loaded the machine (the 400 ms above only keep planning short)
+        emu.configure(latency_ms=3000)
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)

@@ -10,8 +10,8 @@ Public API (:mod:`.server`)::
 
 Switches (``configure`` or ``POST /_emulator/config``): ``rate_limit_per_10s``,
 ``rate_limit_window_ms``, ``daily_limit``, ``latency_ms``, ``error_rate``, ``seed_random``,
-``archived_name_reuse``, ``granted_scopes``.  ``GET /_emulator/stats`` and
-``POST /_emulator/reset-stats`` expose the counters.  All need the bearer token.
+``archived_name_reuse``, ``granted_scopes``, and the test-only ``legacy_filter_shapes``.
+``GET /_emulator/stats`` and ``POST /_emulator/reset-stats`` expose the counters.  All need the bearer token.
 
 Modules, one job each:
 

@@ -2,16 +2,20 @@
 
 Order per API request: injected latency; bearer-token check (401
 ``INVALID_AUTHENTICATION``); rate limits (429); injected 5xx (the handler never runs);
-scope check (403 ``MISSING_SCOPES``); the handler, under the portal lock.  Every answer
+scope check (403 ``MISSING_SCOPES``); the handler, under the portal lock.  A targeted
+``fault_rules`` status fault answers where the random 5xx does; ``drop_answer`` closes the
+connection after the handler ran, without an answer.  Every answer
 gets the rate-limit headers and ``X-HubSpot-Correlation-Id``; every error HubSpot's
 envelope (unknown routes: 404 ``OBJECT_NOT_FOUND``).  Trailing slashes are ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
+import socket
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -40,10 +44,12 @@ BLUEPRINTS = (
     control.bp,
 )
 _VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+DROP_ANSWER = "hubspot_emulator.drop_answer"
 
 
 class _StripTrailingSlash:
-    """WSGI middleware: ``/crm/v3/lists/`` is routed as ``/crm/v3/lists``."""
+    """WSGI middleware: ``/crm/v3/lists/`` is routed as ``/crm/v3/lists``; and an answer marked
+    ``drop_answer`` is never sent (the connection is shut, the change the handler made stays)."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
@@ -52,7 +58,17 @@ class _StripTrailingSlash:
         path = environ.get("PATH_INFO", "")
         if len(path) > 1 and path.endswith("/"):
             environ["PATH_INFO"] = path.rstrip("/") or "/"
-        return self.app(environ, start_response)
+        result = self.app(environ, start_response)
+        if environ.get(DROP_ANSWER):
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            raise ConnectionAbortedError("the emulator dropped this answer (fault_rules drop_answer)")
+        return result
 
 
 def endpoint_key() -> str:
@@ -87,6 +103,12 @@ def _before() -> None:
     if decision.policy is not None:
         g.throttled = True
         raise throttled(decision.policy)
+    fault = rt.faults.targeted(request.method, request.path)
+    if fault == "drop_answer":
+        request.environ[DROP_ANSWER] = True
+    elif fault is not None:
+        g.injected = True
+        raise rt.faults.status_error(int(fault))
     failure = rt.faults.pick_failure()
     if failure is not None:
         g.injected = True
@@ -108,6 +130,7 @@ def _after(response: Response) -> Response:
             response.status_code,
             throttled=g.get("throttled", False),
             injected=g.get("injected", False),
+            dropped=bool(request.environ.get(DROP_ANSWER)),
         )
     return response
 

@@ -23,6 +23,12 @@ class EmulatorConfig:
     seed_random: int = 0
     archived_name_reuse: bool = True  # may a new property take an archived property's name?
     granted_scopes: list[str] | None = None  # None: every scope granted
+    # targeted faults, each {"method", "path" (a glob), "fault", "times"}: see faults.FaultInjector.targeted
+    fault_rules: list[dict[str, Any]] | None = None
+    # TEST-ONLY seed switch: accept a filter whose operation type does not fit the property's type
+    # (rule R2 of filter_rules.py), to seed a list or flow as an older gtm wrote it, as in a portal
+    # where the property changed type after the list was made.  HubSpot has no such switch.
+    legacy_filter_shapes: bool = False
 
     def update(self, **options: Any) -> None:
         """Validate and apply ``options``; raise ``ValueError`` naming the first bad one."""
@@ -61,10 +67,38 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
             return float(value)
         raise ValueError("error_rate must be a number between 0.0 and 1.0")
-    if key == "archived_name_reuse":
+    if key in ("archived_name_reuse", "legacy_filter_shapes"):
         if isinstance(value, bool):
             return value
-        raise ValueError("archived_name_reuse must be true or false")
+        raise ValueError(f"{key} must be true or false")
+    if key == "fault_rules":
+        return _fault_rules(value)
     if value is None or (isinstance(value, list | tuple | set) and all(isinstance(s, str) for s in value)):
         return None if value is None else sorted(set(value))
     raise ValueError("granted_scopes must be a list of scope names or null")
+
+
+FAULTS = ("500", "502", "503", "504", "drop_answer")
+
+
+def _fault_rules(value: Any) -> list[dict[str, Any]] | None:
+    """``[{"method": "PUT", "path": "/automation/v4/flows/*", "fault": "drop_answer", "times": 1}]``."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ValueError("fault_rules must be a list of rules or null")
+    rules = []
+    for rule in value:
+        if not isinstance(rule, dict) or set(rule) - {"method", "path", "fault", "times"}:
+            raise ValueError("each fault rule is an object with method, path, fault and times")
+        method, path, fault, times = rule.get("method"), rule.get("path"), rule.get("fault"), rule.get("times", 1)
+        if not isinstance(method, str) or not method.isalpha():
+            raise ValueError("a fault rule's method must be an HTTP method such as POST")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError("a fault rule's path must be a path (glob) starting with /")
+        if str(fault) not in FAULTS:
+            raise ValueError(f"a fault rule's fault must be one of {', '.join(FAULTS)}")
+        if not _is_int(times) or times < 1:
+            raise ValueError("a fault rule's times must be a positive integer")
+        rules.append({"method": method.upper(), "path": path, "fault": str(fault), "times": times})
+    return rules

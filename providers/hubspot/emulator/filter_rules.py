@@ -86,6 +86,15 @@ def _bad(where: str, message: str, name: Any = None) -> ApiError:
     return validation(f"{where}: {message}", context=ctx)
 
 
+def _legacy_shapes() -> bool:
+    """The test-only ``legacy_filter_shapes`` switch (config.py): R2 is not enforced while it is on."""
+    from flask import has_app_context
+
+    from .runtime import runtime
+
+    return has_app_context() and runtime().config.legacy_filter_shapes
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
@@ -121,7 +130,7 @@ def check_operation(ptype: str, name: str, op: Any, where: str, property_of: Pro
     allowed = OPERATORS.get(kind)
     if allowed is None:  # stricter where unknown: operation types HubSpot documents, spelled as in SPEC
         raise _bad(where, f"unknown operationType {kind!r}", name)
-    if kind != ANY_TYPE and kind not in OPERATION_TYPES.get(ptype, frozenset()):
+    if kind != ANY_TYPE and kind not in OPERATION_TYPES.get(ptype, frozenset()) and not _legacy_shapes():
         valid = sorted({ANY_TYPE, *OPERATION_TYPES.get(ptype, frozenset())})
         raise _bad(where, f"operationType {kind} cannot be used on {ptype} property '{name}'; valid: {valid}",
                    name)

@@ -118,11 +118,13 @@ class EmulatorServer:
 
     def configure(self, **options: Any) -> None:
         """Change switches: ``rate_limit_per_10s``, ``rate_limit_window_ms``, ``daily_limit``,
-        ``latency_ms``, ``error_rate``, ``seed_random``, ``archived_name_reuse``, ``granted_scopes``."""
+        ``latency_ms``, ``error_rate``, ``seed_random``, ``archived_name_reuse``, ``granted_scopes``,
+        ``fault_rules`` (targeted faults, re-armed on every call), ``legacy_filter_shapes`` (test-only)."""
         self.runtime.configure(**options)
 
     def stats(self) -> dict[str, Any]:
-        """Counters: ``total``, ``by_endpoint``, ``by_status``, ``throttled``, ``injected_errors``."""
+        """Counters: ``total``, ``by_endpoint``, ``by_status``, ``throttled``, ``injected_errors``,
+        ``dropped_answers``."""
         return self.runtime.stats.snapshot()
 
     def reset_stats(self) -> None:

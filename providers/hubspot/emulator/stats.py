@@ -1,4 +1,4 @@
-"""Request counters: by endpoint template, by status, throttled and injected errors."""
+"""Request counters: by endpoint template, by status, throttled, injected errors, dropped answers."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ class Stats:
         self._by_status: Counter[str] = Counter()
         self._throttled = 0
         self._injected = 0
+        self._dropped = 0
 
-    def record(self, endpoint: str, status: int, *, throttled: bool = False, injected: bool = False) -> None:
+    def record(self, endpoint: str, status: int, *, throttled: bool = False, injected: bool = False,
+               dropped: bool = False) -> None:
         """Count one answered request."""
         with self._lock:
             self._total += 1
@@ -26,9 +28,11 @@ class Stats:
             self._by_status[str(status)] += 1
             self._throttled += int(throttled)
             self._injected += int(injected)
+            self._dropped += int(dropped)
 
     def snapshot(self) -> dict[str, Any]:
-        """``{"total", "by_endpoint", "by_status", "throttled", "injected_errors"}``."""
+        """``{"total", "by_endpoint", "by_status", "throttled", "injected_errors", "dropped_answers"}``
+        (a dropped answer is counted with the status the handler chose, which was never sent)."""
         with self._lock:
             return {
                 "total": self._total,
@@ -36,11 +40,12 @@ class Stats:
                 "by_status": dict(sorted(self._by_status.items())),
                 "throttled": self._throttled,
                 "injected_errors": self._injected,
+                "dropped_answers": self._dropped,
             }
 
     def reset(self) -> None:
         """Zero every counter."""
         with self._lock:
-            self._total = self._throttled = self._injected = 0
+            self._total = self._throttled = self._injected = self._dropped = 0
             self._by_endpoint.clear()
             self._by_status.clear()
