@@ -100,6 +100,8 @@ class HubSpotProvider:
         #: (given here, it is never read: an offline realize, a bench)
         self._time_zone: str | None = time_zone
         self._has_read = False
+        #: each live list's filter as plans show it (readable_condition), by address
+        self._list_filters: dict[str, Any] = {}
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -333,6 +335,7 @@ class HubSpotProvider:
         ids = [str(x["listId"]) for x in found if self._owned_name(str(x.get("name", "")))]
         out: list[Resource] = []
         self._list_ids = {}
+        self._list_filters = {}
         for i in range(0, len(ids), BATCH):
             data = self._read_json("read lists", "GET", "/crm/v3/lists/",
                                    qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
@@ -341,13 +344,16 @@ class HubSpotProvider:
         return out
 
     def _list_resource(self, lst: dict[str, Any]) -> Resource:
-        from compiler.backends.hubspot_filters import filter_branch_to_condition, normalize_filter_branch
+        from compiler.backends.hubspot_filters import readable_condition
 
+        # HubSpot keeps no spec form with a list: its filter reads back factored (readable_condition)
         obj = nz.OBJECT_NAMES.get(str(lst.get("objectTypeId")), str(lst.get("objectTypeId")))
         fb = lst.get("filterBranch")
-        cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
+        cond = to_data(readable_condition(fb)) if fb else None
         self._list_ids[lst["name"]] = str(lst["listId"])
-        self._raw_branches[make_address("list", obj, lst["name"])] = {"filter": fb}
+        address = make_address("list", obj, lst["name"])
+        self._raw_branches[address] = {"filter": fb}
+        self._list_filters[address] = cond
         attrs: dict[str, Any] = {"object": obj, "processing": lst.get("processingType"), "filter": cond}
         zones = _live_zones(fb)
         if zones:
@@ -477,18 +483,14 @@ class HubSpotProvider:
                 if r.type == "property" and r.object == obj and r.name != skip and r.attributes.get("calculation")}
 
     def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
-        from compiler.backends.hubspot_filters import (
-            condition_to_filter_branch,
-            filter_branch_to_condition,
-            normalize_filter_branch,
-        )
+        from compiler.backends.hubspot_filters import condition_to_filter_branch, readable_condition
 
         if cond is None:
             return None
         fb, _ = condition_to_filter_branch(from_data(cond), types or (lambda _n: None))
         if fb is None:
             return cond
-        return to_data(filter_branch_to_condition(normalize_filter_branch(fb)))
+        return to_data(readable_condition(fb))
 
     def _canonical_workflow(self, attrs: dict[str, Any], types: Callable[[str], str | None] | None = None
                             ) -> dict[str, Any]:
@@ -586,7 +588,11 @@ class HubSpotProvider:
                 fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types, zone)
                 diags.extend(_at(d, r))
                 if fb is not None:
-                    attrs["filter"] = self._canonical(attrs["filter"], types)
+                    # the spec's own form, unless HubSpot holds the same filter (then the live form:
+                    # no change); a changed filter shows the spec's condition against the live one
+                    live = self._list_filters.get(r.address)
+                    if live is not None and self._canonical(attrs["filter"], types) == live:
+                        attrs["filter"] = live
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
                 zone = self._zone_for(attrs, _FLOW_CONDITIONS)
