@@ -48,11 +48,14 @@ def cli(ctx: click.Context, no_color: bool) -> None:
 
 def main() -> None:
     """Console-script entry point: never let a traceback reach the user for bad input."""
-    # A short-lived CLI allocates ~10^5 long-lived objects (nodes, positions, specs) and frees
-    # little; the default thresholds trigger many full collections that find nothing and make
-    # load time super-linear.  Collect rarely; long-running commands (emulator) restore defaults.
+    # A short-lived CLI allocates ~10^6 long-lived objects (nodes, positions, specs) and frees
+    # little: every collection while loading walks all of them and finds nothing (at 32k lines
+    # that was a third of `gtm validate`).  Collection stays off until the workspace is loaded
+    # (``gtm.context.resume_gc`` freezes what loading built, then turns it back on, collecting
+    # rarely); long-running commands that load nothing (emulator) turn it on themselves.
     gc.set_threshold(*CLI_GC_THRESHOLDS)
     gc.freeze()
+    gc.disable()
     try:
         try:
             rv = cli.main(standalone_mode=False)

@@ -20,6 +20,7 @@ def emulator(host: str, port: int, token: str, rate_limit: int | None, latency_m
     from providers.hubspot.emulator.server import serve_forever
 
     gc.set_threshold(700, 10, 10)  # a long-running server: the interpreter's default collection pace
+    gc.enable()  # the CLI starts with collection off (gtm.cli.main)
 
     click.echo(f"HubSpot emulator on http://{host}:{port} (Ctrl-C to stop)", err=True)
     serve_forever(host=host, port=port, token=token, rate_limit_per_10s=rate_limit, latency_ms=latency_ms,
