@@ -72,12 +72,18 @@ def main() -> None:
         sys.exit(rv if isinstance(rv, int) else 0)
     except SystemExit as e:
         from gtm.deadline import FIRED
+        from gtm.exitcodes import SKIP_TEARDOWN
 
-        if FIRED["deadline"]:
-            # past the deadline: do not wait at exit for worker threads still blocked in a request
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(e.code if isinstance(e.code, int) else 1)
+        # past the deadline: do not wait at exit for worker threads still blocked in a request;
+        # a finished command that left nothing open: do not free everything it built on the way out
+        if FIRED["deadline"] or (SKIP_TEARDOWN["on"] and (e.code is None or isinstance(e.code, int))):
+            code = e.code if isinstance(e.code, int) else (1 if FIRED["deadline"] else 0)
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    code = code or 1
+            os._exit(code)
         raise
 
 
