@@ -4,6 +4,8 @@ Public API
 ----------
 * :func:`condition_to_filter_branch` ``(cond, types) -> (filterBranch | None, diagnostics)``
 * :func:`filter_branch_to_condition` ``(filterBranch) -> Condition`` (inverse; reads live lists)
+* :func:`readable_condition` ``(filterBranch) -> Condition`` (the inverse with the conjuncts
+  shared by every OR branch factored out: what plans show for a live list or flow condition)
 * :func:`normalize_filter_branch` ``(filterBranch) -> dict`` (HubSpot's server-side defaults,
   stable order: compare live with desired after normalising both)
 
@@ -486,6 +488,34 @@ def filter_branch_to_condition(fb: dict[str, AnyT]) -> Condition:
         node = _simplify(Any, parts)
         return Not(node) if kind == "NOT_ANY" else node
     raise ValueError(f"unsupported filter branch type {kind!r}")
+
+
+def factor_common(c: Condition) -> Condition:
+    """An OR of ANDs with the conjuncts every branch shares taken out, recursively:
+    ``(c AND a) OR (c AND b)`` reads ``c AND (a OR b)``.
+
+    HubSpot keeps a list filter only as OR-of-ANDs (the condition distributed over its
+    alternatives); factoring gives back the shape a spec writes, so that a live filter reads the
+    same on every provider.  The result means exactly what ``c`` means and compiles back to the
+    same branches (an OR in which one branch is the shared part alone is left as it is).
+    """
+    if not isinstance(c, Any) or len(c.items) < 2:
+        return c
+    branches = [list(b.items) if isinstance(b, All) else [b] for b in c.items]
+    common = [x for x in branches[0] if all(x in b for b in branches[1:])]
+    if not common:
+        return c
+    rests = [[x for x in b if x not in common] for b in branches]
+    if any(not r for r in rests):  # c OR (c AND b): left as it is, so that it recompiles to itself
+        return c
+    rest = factor_common(Any(tuple(_simplify(All, r) for r in rests)))
+    return All(tuple(common) + (rest.items if isinstance(rest, All) else (rest,)))
+
+
+def readable_condition(fb: dict[str, AnyT]) -> Condition:
+    """A live ``filterBranch`` as the condition plans show: normalised, read back, common
+    conjuncts factored out (a function of the normalised branch: equal branches read equal)."""
+    return factor_common(filter_branch_to_condition(normalize_filter_branch(fb)))
 
 
 # -- normalisation -------------------------------------------------------------------------------

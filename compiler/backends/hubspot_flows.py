@@ -75,8 +75,8 @@ from compiler.backends import TypeLookup
 from compiler.backends.hubspot_filters import (
     DATE_OPERATIONS,
     condition_to_filter_branch,
-    filter_branch_to_condition,
     normalize_filter_branch,
+    readable_condition,
 )
 from compiler.conditions.ast import from_data, to_data
 from compiler.diagnostics import Diagnostic, error, warning
@@ -551,7 +551,7 @@ def _recipient(f: dict[str, Any]) -> str:
 def _condition(fb: Any) -> Any:
     if not fb:
         return None
-    return to_data(filter_branch_to_condition(normalize_filter_branch(fb)))
+    return to_data(readable_condition(fb))
 
 
 def flow_to_workflow_attrs(flow: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,9 @@ whose token the PR checks hold (the sandbox) at any server, and the next ``gtm p
 server the token.  In PR-check mode — GitHub Actions sets ``GITHUB_EVENT_NAME`` to ``pull_request``
 (or ``pull_request_target``) and ``GITHUB_BASE_REF`` to the target branch — ``gtm`` reads the
 *trusted* ``gtm.yaml`` before it sends anything, and refuses (GTM626) when the environment's
-``base_url`` differs from the trusted one's:
+``(base_url, token_env)`` pair differs from the trusted one's.  Both halves matter: with only the host
+compared, a PR could keep environment B's host and give B environment A's variable, sending A's token
+to B's host — a host the base branch trusts with B's token only.  The trusted file is:
 
 * ``GTM_TRUSTED_WORKSPACE=PATH``: that file (a workflow may check the base branch out beside the PR);
 * otherwise ``git show origin/$GITHUB_BASE_REF:<gtm.yaml's path in the repository>`` — the base branch
@@ -100,7 +102,8 @@ def _trusted_environment(raw: bytes, where: str, env_name: str) -> dict[str, Any
 def check_pr_base_url(env_name: str, base_url: str | None, token_env: str, root: Path,
                       environ: Mapping[str, str] | None = None) -> None:
     """Raise GTM626 (a :class:`ProviderError`) when a PR check would send the token in ``token_env`` to a
-    host the base branch's gtm.yaml does not name for environment ``env_name``; do nothing otherwise."""
+    host, or read a token variable, that the base branch's gtm.yaml does not name for environment
+    ``env_name`` (the pair ``(base_url, token_env)`` must be the trusted one); do nothing otherwise."""
     environ = os.environ if environ is None else environ
     if not pr_check_mode(environ):
         return
@@ -134,3 +137,11 @@ def check_pr_base_url(env_name: str, base_url: str | None, token_env: str, root:
             f"branch's gtm.yaml ({where}) names {theirs} for it",
             "a pull request cannot change where a token goes: change base_url on the base branch first "
             "(a reviewed merge), or plan this pull request against the local provider")
+    their_token = trusted.get("token_env")
+    if not isinstance(their_token, str) or their_token.strip() != token_env:
+        named = f"the token in ${their_token.strip()}" if isinstance(their_token, str) else "no valid token_env"
+        raise _refuse(
+            f'PR check: environment "{env_name}" would send the token in ${token_env} to {ours}, but the base '
+            f"branch's gtm.yaml ({where}) names {named} for it",
+            "a pull request cannot change which token goes to a host: change token_env on the base branch "
+            "first (a reviewed merge), or plan this pull request against the local provider")

@@ -95,6 +95,8 @@ class HubSpotProvider:
         self._flow_diagnostics: list[Diagnostic] = []
         #: the raw filter branches of the lists and flows last read, by address (see _with_live_shapes)
         self._raw_branches: dict[str, dict[str, Any]] = {}
+        #: each live list's filter as plans show it (readable_condition), by address
+        self._list_filters: dict[str, Any] = {}
 
     @classmethod
     def from_environment(cls, env: HubSpotEnvironment, env_name: str) -> HubSpotProvider:
@@ -300,6 +302,7 @@ class HubSpotProvider:
         ids = [str(x["listId"]) for x in found if self._owned_name(str(x.get("name", "")))]
         out: list[Resource] = []
         self._list_ids = {}
+        self._list_filters = {}
         for i in range(0, len(ids), BATCH):
             data = self._read_json("read lists", "GET", "/crm/v3/lists/",
                                    qs={"listIds": ids[i:i + BATCH], "includeFilters": "true"})
@@ -308,13 +311,16 @@ class HubSpotProvider:
         return out
 
     def _list_resource(self, lst: dict[str, Any]) -> Resource:
-        from compiler.backends.hubspot_filters import filter_branch_to_condition, normalize_filter_branch
+        from compiler.backends.hubspot_filters import readable_condition
 
+        # HubSpot keeps no spec form with a list: its filter reads back factored (readable_condition)
         obj = nz.OBJECT_NAMES.get(str(lst.get("objectTypeId")), str(lst.get("objectTypeId")))
         fb = lst.get("filterBranch")
-        cond = to_data(filter_branch_to_condition(normalize_filter_branch(fb))) if fb else None
+        cond = to_data(readable_condition(fb)) if fb else None
         self._list_ids[lst["name"]] = str(lst["listId"])
-        self._raw_branches[make_address("list", obj, lst["name"])] = {"filter": fb}
+        address = make_address("list", obj, lst["name"])
+        self._raw_branches[address] = {"filter": fb}
+        self._list_filters[address] = cond
         return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
                                                    "filter": cond}, live_id=str(lst["listId"]))
 
@@ -438,18 +444,14 @@ class HubSpotProvider:
                 if r.type == "property" and r.object == obj and r.name != skip and r.attributes.get("calculation")}
 
     def _canonical(self, cond: Any, types: Callable[[str], str | None] | None = None) -> Any:
-        from compiler.backends.hubspot_filters import (
-            condition_to_filter_branch,
-            filter_branch_to_condition,
-            normalize_filter_branch,
-        )
+        from compiler.backends.hubspot_filters import condition_to_filter_branch, readable_condition
 
         if cond is None:
             return None
         fb, _ = condition_to_filter_branch(from_data(cond), types or (lambda _n: None))
         if fb is None:
             return cond
-        return to_data(filter_branch_to_condition(normalize_filter_branch(fb)))
+        return to_data(readable_condition(fb))
 
     def _canonical_workflow(self, attrs: dict[str, Any], types: Callable[[str], str | None] | None = None
                             ) -> dict[str, Any]:
@@ -535,7 +537,11 @@ class HubSpotProvider:
                 fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types)
                 diags.extend(_at(d, r))
                 if fb is not None:
-                    attrs["filter"] = self._canonical(attrs["filter"], types)
+                    # the spec's own form, unless HubSpot holds the same filter (then the live form:
+                    # no change); a changed filter shows the spec's condition against the live one
+                    live = self._list_filters.get(r.address)
+                    if live is not None and self._canonical(attrs["filter"], types) == live:
+                        attrs["filter"] = live
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
                 body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)

@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from compiler.backends.hubspot_filters import (
     MAX_BRANCHES,
     condition_to_filter_branch,
+    factor_common,
     filter_branch_to_condition,
     normalize_filter_branch,
+    readable_condition,
 )
 from compiler.conditions.ast import All, Condition, Leaf, Not, from_data
 from compiler.conditions.ast import Any as AnyC
@@ -289,6 +291,42 @@ def test_filter_branch_agrees_with_the_evaluator(cond: Condition, records: list[
         assert branch_matches(fb, rec) == want
         assert evaluate(back, rec) == want
         assert evaluate(back_normalized, rec) == want
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cond=conditions_st(),
+    records=records_st().map(lambda r: [r]) | records_st().flatmap(lambda a: records_st().map(lambda b: [a, b])),
+)
+def test_readable_condition_means_the_branch_and_compiles_back_to_it(cond: Condition, records: list[Record]) -> None:
+    """The factored read-back (what plans show for a live list) means what the branch means, and
+    recompiles to the same branch (so comparing read-backs compares branches)."""
+    fb, _ = condition_to_filter_branch(cond, T)
+    assume(fb is not None)
+    shown = readable_condition(fb)
+    for rec in records:
+        assert evaluate(shown, rec) == evaluate(cond, rec)
+    assert normalize_filter_branch(compile_ok(shown)) == normalize_filter_branch(fb)
+    assert readable_condition(compile_ok(shown)) == shown
+
+
+def test_shared_conjuncts_are_factored_out_of_the_or_of_ands() -> None:
+    a, b, c, d = (Leaf("score", "gte", 5), Leaf("industry", "eq", "x"), Leaf("employees", "gt", 9),
+                  Leaf("city", "eq", "y"))
+    assert factor_common(AnyC((All((a, b)), All((a, c))))) == All((a, AnyC((b, c))))
+    # nested: (a∧b∧c) ∨ (a∧b∧d) ∨ (a∧c) → a ∧ ((b∧c) ∨ (b∧d) ∨ c): b is not in every branch
+    assert factor_common(AnyC((All((a, b, c)), All((a, b, d)), All((a, c))))) == \
+        All((a, AnyC((All((b, c)), All((b, d)), c))))
+    assert factor_common(AnyC((All((a, b, c)), All((a, b, d))))) == All((a, b, AnyC((c, d))))
+    assert factor_common(AnyC((a, All((a, b))))) == AnyC((a, All((a, b))))  # recompiles to itself
+    assert factor_common(AnyC((b, c))) == AnyC((b, c))
+    # the spec's shape comes back from HubSpot's OR-of-ANDs
+    spec = All((Leaf("gtm_tier", "eq", "tier-1"), AnyC((Leaf("industry", "in", ["a", "b"]),
+                                                         Leaf("numberofemployees", "gte", 500)))))
+    fb = compile_ok(spec, lambda n: {"gtm_tier": "enumeration", "industry": "enumeration",
+                                     "numberofemployees": "number"}.get(n))
+    assert len(fb["filterBranches"]) == 2
+    assert readable_condition(fb) == spec
 
 
 @settings(max_examples=200, deadline=None)

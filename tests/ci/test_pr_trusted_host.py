@@ -77,8 +77,9 @@ def _git(cwd: Path, *args: str) -> str:
     return r.stdout
 
 
-def _repo(tmp_path: Path, base_url: str, pr_text: str, sub: str = ".") -> Path:
-    """``origin`` (bare) with ``main``; a clone-like work tree on branch ``feature`` with ``pr_text``."""
+def _repo(tmp_path: Path, base_url: str, pr_text: str, sub: str = ".", base_text: str | None = None) -> Path:
+    """``origin`` (bare) with ``main`` (``base_text``, or the workspace pointing the sandbox at ``base_url``);
+    a clone-like work tree on branch ``feature`` with ``pr_text``."""
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     origin.mkdir()
     _git(origin, "init", "--bare", "-q")
@@ -87,7 +88,7 @@ def _repo(tmp_path: Path, base_url: str, pr_text: str, sub: str = ".") -> Path:
     ws = (work / sub).resolve()
     (ws / "specs").mkdir(parents=True)
     (ws / "specs" / "icp.yaml").write_text(SPECS)
-    (ws / "gtm.yaml").write_text(_workspace(base_url))
+    (ws / "gtm.yaml").write_text(_workspace(base_url) if base_text is None else base_text)
     _git(work, "add", "-A")
     _git(work, "commit", "-qm", "base")
     _git(work, "remote", "add", "origin", str(origin))
@@ -178,3 +179,55 @@ def test_trusted_workspace_file_names_the_host(tmp_path: Path, emulator: Emulato
     trusted.write_text(_workspace(recorder.url))  # the trusted file says so: the token may go there
     gtm("plan", "-e", "sandbox")
     assert recorder.seen and recorder.seen[0][2] == f"Bearer {TOKEN}"
+
+
+OTHER_TOKEN = "pat-na1-the-other-portals-secret-token"
+
+
+def _two_portals(sandbox: tuple[str, str], other: tuple[str, str]) -> str:
+    """A workspace with two HubSpot environments, each given as (base_url, token_env)."""
+    return ("version: 1\nname: pr\nenvironments:\n  local: {provider: local}\n"
+            f"  sandbox: {{provider: hubspot, token_env: {sandbox[1]}, base_url: '{sandbox[0]}'}}\n"
+            f"  other: {{provider: hubspot, token_env: {other[1]}, base_url: '{other[0]}'}}\n"
+            "default_environment: local\n")
+
+
+@pytest.mark.parametrize("case", ["sandbox-token-to-other-host", "other-token-to-sandbox-host"])
+def test_pr_swapping_token_env_between_trusted_hosts_is_refused(
+        case: str, tmp_path: Path, emulator: EmulatorServer, recorder: Recorder, pr_env: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base branch trusts the emulator with $SANDBOX_TOKEN and the recorder with $OTHER_TOKEN.  A PR that
+    keeps both hosts but swaps a variable would send one portal's token to the other portal's host: the
+    (base_url, token_env) pair is what is trusted, not the host alone."""
+    monkeypatch.setenv("OTHER_TOKEN", OTHER_TOKEN)
+    base = _two_portals((emulator.base_url, "SANDBOX_TOKEN"), (recorder.url, "OTHER_TOKEN"))
+    if case == "sandbox-token-to-other-host":
+        pr, env = _two_portals((emulator.base_url, "SANDBOX_TOKEN"), (recorder.url, "SANDBOX_TOKEN")), "other"
+    else:
+        pr, env = _two_portals((emulator.base_url, "OTHER_TOKEN"), (recorder.url, "OTHER_TOKEN")), "sandbox"
+    ws = _repo(tmp_path, emulator.base_url, pr, base_text=base)
+    monkeypatch.chdir(ws)
+    for args in (["plan", "-e", env], ["apply", "-e", env, "--auto-approve"], ["unlock", "-e", env, "--yes"]):
+        r = gtm(*args)
+        assert r.exit_code != 0 and "error[GTM626]" in r.stderr and "Traceback" not in r.output, (args, r.output)
+        assert TOKEN not in r.output and OTHER_TOKEN not in r.output
+        assert "token_env on the base branch" in r.stderr and "origin/main:gtm.yaml" in r.stderr
+    assert recorder.seen == [], "no token reached the recorder's host"
+    assert emulator.stats()["total"] == 0, "no token reached the emulator's host"
+    # the control: the base branch's own pair for each environment is trusted
+    (ws / "gtm.yaml").write_text(base)
+    assert gtm("plan", "-e", "sandbox", "--detailed-exitcode").exit_code == 0
+    r = gtm("plan", "-e", "other")
+    assert "GTM626" not in r.output and recorder.seen and recorder.seen[0][2] == f"Bearer {OTHER_TOKEN}"
+
+
+def test_trusted_environment_without_token_env_fails_closed(tmp_path: Path, emulator: EmulatorServer,
+                                                            pr_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = _repo(tmp_path, emulator.base_url, _workspace(emulator.base_url).replace("name: pr", "name: pr2"))
+    monkeypatch.chdir(ws)
+    trusted = tmp_path / "base-gtm.yaml"
+    trusted.write_text(_workspace(emulator.base_url).replace("token_env: SANDBOX_TOKEN", "token_env: [1]"))
+    monkeypatch.setenv("GTM_TRUSTED_WORKSPACE", str(trusted))
+    r = gtm("plan", "-e", "sandbox")
+    assert r.exit_code == 1 and "error[GTM626]" in r.stderr and "no valid token_env" in r.stderr, r.output
+    assert emulator.stats()["total"] == 0

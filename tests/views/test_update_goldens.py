@@ -166,3 +166,76 @@ def test_a_score_change_is_shown_once_and_its_band_follows(tmp_path: Path, monke
         assert applied.exit_code == 0, applied.output
         again = gtm("plan", "--detailed-exitcode")
         assert again.exit_code == 0, again.output  # the band's formula carries the new points
+
+
+#: a tier list edited by hand in the CRM: HubSpot keeps it as OR-of-ANDs (the tier leaf in each branch)
+DRIFTED_LIST = {"all": [{"property": "gtm_tier", "eq": "tier-1"},
+                        {"any": [{"property": "industry",
+                                  "in": ["LOGISTICS_AND_SUPPLY_CHAIN", "TRANSPORTATION_TRUCKING_RAILROAD"]},
+                                 {"property": "numberofemployees", "gte": 500}]}]}
+
+
+def _drift_local_list(ws: Path, name: str, cond: dict[str, Any]) -> None:
+    from providers.local import LocalProvider, store
+
+    db = LocalProvider(ws / ".gtm" / "local.db")
+    try:
+        address = f"list.companies.{name}"
+        row = db.conn.execute("SELECT attributes FROM resources WHERE address=?", (address,)).fetchone()
+        store.put_resource(db.conn, "list", "companies", name, {**json.loads(row[0]), "filter": cond})
+        db.conn.commit()
+    finally:
+        db.close()
+
+
+def _drift_hubspot_list(emu: EmulatorServer, name: str, cond: dict[str, Any]) -> None:
+    """Through the official client, as a user editing the list in HubSpot would leave it."""
+    from compiler.backends.hubspot_filters import condition_to_filter_branch
+    from compiler.conditions.ast import from_data
+    from tests.hubspot.conftest import client
+
+    types = {"gtm_tier": "enumeration", "industry": "enumeration", "numberofemployees": "number"}
+    fb, diags = condition_to_filter_branch(from_data(cond), types.get)
+    assert fb is not None and len(fb["filterBranches"]) == 2, diags  # distributed: one branch per alternative
+    api = client(emu).crm.lists.lists_api
+    list_id = api.get_by_name(name, "0-2").list.list_id
+    api.update_list_filters(list_id, {"filterBranch": fb})
+
+
+def test_a_changed_list_filter_reads_the_same_on_both_providers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """A list filter changed in the CRM plans as the same condition-language diff on the local
+    provider and on HubSpot (which keeps no spec form with a list, only OR-of-ANDs), and the apply
+    puts the spec's filter back on both."""
+    plans: dict[str, dict[str, str]] = {}
+    with EmulatorServer(token=TOKEN, seed=True) as emu:
+        ws = tmp_path / "ws"
+        write_workspace(ws, emu.base_url)
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        monkeypatch.chdir(ws)
+        for env in ("emu", "local"):
+            assert gtm("apply", "--auto-approve", "-e", env).exit_code == 0
+        _drift_local_list(ws, "gtm-tier-1", DRIFTED_LIST)
+        _drift_hubspot_list(emu, "gtm-tier-1", DRIFTED_LIST)
+        for env, provider in (("emu", "emulator"), ("local", "local")):
+            out: dict[str, str] = {}
+            for fmt, name in (("text", "list-drift.txt"), ("markdown", "list-drift.md"), ("json", "list-drift.json")):
+                r = gtm("plan", "-e", env, "--no-impact", "--format", fmt, "--detailed-exitcode")
+                assert r.exit_code == 2, r.output
+                out[name] = _stable_json(r.stdout) if fmt == "json" else r.stdout
+                check_golden(GOLDEN / provider / name, out[name])
+            plans[env] = out
+        address = "list.companies.gtm-tier-1"
+        text = plans["emu"]["list-drift.txt"]
+        assert "any:\n      -         - all:" not in text, text  # not the OR-of-ANDs
+        for marker in ("-   all:", "-     - gtm_tier eq tier-1", "-     - any:",
+                       "-         - industry in [LOGISTICS_AND_SUPPLY_CHAIN, TRANSPORTATION_TRUCKING_RAILROAD]",
+                       "-         - numberofemployees gte 500", "+   gtm_tier eq tier-1"):
+            assert marker in text, (marker, text)
+        assert _block(plans["emu"]["list-drift.txt"], address) == _block(plans["local"]["list-drift.txt"], address)
+        assert _md_block(plans["emu"]["list-drift.md"], address) == _md_block(plans["local"]["list-drift.md"], address)
+        assert _paths(plans["emu"]["list-drift.json"]) == _paths(plans["local"]["list-drift.json"])
+        for env in ("emu", "local"):
+            assert gtm("apply", "--auto-approve", "-e", env).exit_code == 0
+            again = gtm("plan", "-e", env, "--detailed-exitcode")
+            assert again.exit_code == 0, again.output
