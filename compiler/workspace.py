@@ -22,7 +22,7 @@ RESERVED_NAMES = frozenset({"owner"})
 
 def _portal_id(v: object) -> str:
     s = str(v)
-    if not isinstance(v, int | str) or isinstance(v, bool) or not _PORTAL_ID_RE.match(s):
+    if not isinstance(v, int | str) or isinstance(v, bool) or not _PORTAL_ID_RE.fullmatch(s):
         raise PydanticCustomError("gtm_portal_id", "'{value}' is not a HubSpot id (a positive whole number)",
                                   {"value": s})
     return s
@@ -30,7 +30,7 @@ def _portal_id(v: object) -> str:
 
 def _names(v: dict[str, str]) -> dict[str, str]:
     for k in v:
-        if not _NAME_RE.match(k):
+        if not _NAME_RE.fullmatch(k):
             raise PydanticCustomError("gtm_mapping_name", "invalid name '{value}': use lower-case letters, digits, "
                                       "'_' and '-', starting with a letter", {"value": k})
         if k in RESERVED_NAMES:

@@ -28,6 +28,7 @@ def emulator(host: str, port: int, token: str, rate_limit: int | None, latency_m
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--time-zone") from None
     gc.set_threshold(700, 10, 10)  # a long-running server: the interpreter's default collection pace
+    gc.enable()  # the CLI starts with collection off (gtm.cli.main)
 
     click.echo(f"HubSpot emulator on http://{host}:{port} (Ctrl-C to stop)", err=True)
     serve_forever(host=host, port=port, token=token, rate_limit_per_10s=rate_limit, latency_ms=latency_ms,
