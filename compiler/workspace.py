@@ -22,7 +22,7 @@ RESERVED_NAMES = frozenset({"owner"})
 
 def _portal_id(v: object) -> str:
     s = str(v)
-    if not isinstance(v, int | str) or isinstance(v, bool) or not _PORTAL_ID_RE.match(s):
+    if not isinstance(v, int | str) or isinstance(v, bool) or not _PORTAL_ID_RE.fullmatch(s):
         raise PydanticCustomError("gtm_portal_id", "'{value}' is not a HubSpot id (a positive whole number)",
                                   {"value": s})
     return s
@@ -30,7 +30,7 @@ def _portal_id(v: object) -> str:
 
 def _names(v: dict[str, str]) -> dict[str, str]:
     for k in v:
-        if not _NAME_RE.match(k):
+        if not _NAME_RE.fullmatch(k):
             raise PydanticCustomError("gtm_mapping_name", "invalid name '{value}': use lower-case letters, digits, "
                                       "'_' and '-', starting with a letter", {"value": k})
         if k in RESERVED_NAMES:
@@ -43,6 +43,22 @@ PortalId = Annotated[str, BeforeValidator(_portal_id), WithJsonSchema(
     {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": _PORTAL_ID_RE.pattern}],
      "description": "a HubSpot id (owner, user, team or marketing email id)"})]
 NameMap = Annotated[dict[str, PortalId], AfterValidator(_names)]
+
+
+def _time_zone(v: object) -> str:
+    from compiler.conditions.evaluate import zone_info
+
+    s = str(v).strip() if isinstance(v, str) else ""
+    try:
+        zone_info(s or "?")
+    except ValueError:
+        raise PydanticCustomError("gtm_time_zone", "'{value}' is not an IANA time zone name (e.g. UTC, "
+                                  "Europe/Berlin, America/New_York)", {"value": str(v)}) from None
+    return s
+
+
+TimeZoneName = Annotated[str, AfterValidator(_time_zone), WithJsonSchema(
+    {"type": "string", "minLength": 1, "description": "an IANA time zone name, e.g. UTC or America/New_York"})]
 
 
 class Mappings(SpecModel):
@@ -121,6 +137,9 @@ class LocalEnvironment(SpecModel):
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
     lock_wait_s: float = Field(default=30.0, ge=0, le=600, description=(
         "seconds to wait for the database while another program holds it locked, before GTM624"))
+    time_zone: TimeZoneName = Field(default="UTC", description=(
+        "IANA time zone whose midnight starts \"today\" for older_than_days / within_days (a HubSpot "
+        "environment uses its portal's time zone)"))
     portal: Portal = Field(default_factory=Portal)
 
 

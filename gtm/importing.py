@@ -56,7 +56,7 @@ def _property_entry(r: Resource, prefix: str) -> tuple[dict[str, Any] | None, st
     typ, ft = a.get("type"), a.get("field_type")
     if typ not in FIELD_TYPES or ft not in FIELD_TYPES[str(typ)]:
         return None, f'type "{typ}" with field type "{ft}" has no Properties spelling'
-    if not PROPERTY_NAME_RE.match(r.name) or len(r.name) > MAX_PROPERTY_NAME:
+    if not PROPERTY_NAME_RE.fullmatch(r.name) or len(r.name) > MAX_PROPERTY_NAME:
         return None, "its internal name is not one a spec can declare"
     entry: dict[str, Any] = {"name": r.name, "label": a.get("label") or r.name, "type": typ, "field_type": ft,
                              "group": a.get("group")}
@@ -83,7 +83,7 @@ def _properties(live: list[Resource], prefix: str, skip: set[str], out: Imported
             if r.type == "property_group":
                 if r.readonly or r.name in defaults or r.name in (prefix, LOCK_GROUP):
                     continue
-                if not PROPERTY_NAME_RE.match(r.name):
+                if not PROPERTY_NAME_RE.fullmatch(r.name):
                     out.report.append((r.address, "its name is not one a spec can declare"))
                     continue
                 g: dict[str, Any] = {"name": r.name, "label": r.attributes.get("label") or r.name}
@@ -123,7 +123,7 @@ def _stage_entry(obj: str, pid: str, st: dict[str, Any], i: int, gtm_made: bool
         if not sid.startswith(pid + "-"):
             return None, f'stage "{sid}" does not carry the pipeline\'s id, so gtm did not make it'
         sid = sid[len(pid) + 1:]
-    if not LIVE_ID_RE.match(sid):
+    if not LIVE_ID_RE.fullmatch(sid):
         return None, f'stage id "{sid}" is not one a spec can hold'
     entry: dict[str, Any] = {"id": sid, "label": st.get("label") or sid}
     if obj == "tickets":
@@ -158,7 +158,7 @@ def _pipelines(live: list[Resource], prefix: str, skip: set[str], out: Imported)
                 continue
             gtm_made = r.name.startswith(prefix + "-")
             spec_id = r.name[len(prefix) + 1:] if gtm_made else r.name
-            if not LIVE_ID_RE.match(spec_id):
+            if not LIVE_ID_RE.fullmatch(spec_id):
                 out.report.append((r.address, "its id is not one a spec can hold"))
                 continue
             stages, why = [], None

@@ -74,6 +74,7 @@ from typing import Any
 from compiler.backends import TypeLookup
 from compiler.backends.hubspot_filters import (
     DATE_OPERATIONS,
+    TIME_ZONE,
     condition_to_filter_branch,
     normalize_filter_branch,
     readable_condition,
@@ -329,9 +330,10 @@ def _digest(flow: dict[str, Any]) -> str:
 
 # -- forward ---------------------------------------------------------------------------------------
 def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
-                     resolve: Resolver | None = None, env_name: str = "?"
+                     resolve: Resolver | None = None, env_name: str = "?", zone: str = TIME_ZONE
                      ) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The v4 create body for the neutral workflow ``attrs`` (see the module docstring)."""
+    """The v4 create body for the neutral workflow ``attrs`` (see the module docstring); ``zone``
+    is the time zone of date filters relative to today (the portal's)."""
     obj = str(attrs.get("object") or "contacts")
     address = make_address("workflow", None, name)
     diags: list[Diagnostic] = []
@@ -361,7 +363,7 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
     if enrollment is None:
         flow["enrollmentCriteria"] = {"type": "MANUAL", "shouldReEnroll": reenroll}
     else:
-        fb, d = condition_to_filter_branch(from_data(enrollment), types)
+        fb, d = condition_to_filter_branch(from_data(enrollment), types, zone)
         diags.extend(_addressed(d, address))
         if fb is not None:
             triggers = reenrollment_triggers(fb) if reenroll else []
@@ -381,7 +383,7 @@ def workflow_to_flow(name: str, attrs: dict[str, Any], types: TypeLookup,
                                          f"{name} enrolls {obj}", address=address,
                                hint="drop the goal, or express the exit as a condition in the enrollment"))
         else:
-            fb, d = condition_to_filter_branch(from_data(goal), types)
+            fb, d = condition_to_filter_branch(from_data(goal), types, zone)
             diags.extend(_addressed(d, address))
             if fb is not None:
                 flow["goalFilterBranch"] = fb

@@ -36,7 +36,7 @@ def _slug_unless_adopted(s: Spec) -> list[Diagnostic]:
     ids = [(("id",), s.model.id)] + [(("stages", i, "id"), st.id) for i, st in enumerate(s.model.stages)]
     return [error("GTM105", f"invalid identifier '{v}': use lower-case letters, digits and single hyphens, "
                             "starting with a letter", s.at(*path), hint="or add `adopt: true` to keep a live id")
-            for path, v in ids if not SLUG_RE.match(v)]
+            for path, v in ids if not SLUG_RE.fullmatch(v)]
 
 
 def _ticket_pipeline(s: Spec) -> list[Diagnostic]:

@@ -105,7 +105,7 @@ CONDITION_SCHEMA: dict[str, Any] = {
 
 
 def duration_seconds(d: str) -> int:
-    m = DURATION_RE.match(d)
+    m = DURATION_RE.fullmatch(d)
     if not m:
         raise ValueError(d)
     return int(m.group(1)) * _UNIT_SECONDS[m.group(2)]

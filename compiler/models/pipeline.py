@@ -14,7 +14,7 @@ LIVE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def _live_id(v: str) -> str:
-    if not LIVE_ID_RE.match(v) or len(v) > MAX_SLUG:
+    if not LIVE_ID_RE.fullmatch(v) or len(v) > MAX_SLUG:
         raise PydanticCustomError(
             "gtm_slug", "invalid identifier '{value}': use letters, digits, hyphens and underscores, at most 60",
             {"value": v})

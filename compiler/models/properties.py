@@ -15,7 +15,7 @@ MAX_PROPERTY_NAME = 100
 
 
 def _name(v: str) -> str:
-    if not PROPERTY_NAME_RE.match(v) or len(v) > MAX_PROPERTY_NAME:
+    if not PROPERTY_NAME_RE.fullmatch(v) or len(v) > MAX_PROPERTY_NAME:
         raise PydanticCustomError(
             "value_error",
             "invalid internal name '{value}': use lower-case letters, digits and underscores, starting with a "

@@ -78,7 +78,7 @@ class GitHub:
         repo = (repo or env.get("GITHUB_REPOSITORY", "")).strip()
         if not repo:
             raise GitHubError("no repository: pass --repo OWNER/NAME or set GITHUB_REPOSITORY")
-        if not _REPO_RE.match(repo):
+        if not _REPO_RE.fullmatch(repo):
             raise GitHubError(f"invalid repository {repo!r}: expected OWNER/NAME")
         api_url = (env.get("GITHUB_API_URL", "").strip() or DEFAULT_API_URL).rstrip("/")
         return cls(api_url=api_url, token=token, repo=repo)

@@ -112,7 +112,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Do the work for parsed arguments; raise :class:`GitHubError` on API errors."""
-    if not _MARKER_RE.match(args.marker):
+    if not _MARKER_RE.fullmatch(args.marker):
         return _fail(f"invalid --marker {args.marker!r} (letters, digits, .:_- only)")
     number = args.pr if args.pr is not None else pr_number_from_event(env)
     if number is None:

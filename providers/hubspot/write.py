@@ -319,11 +319,13 @@ class Writer:
 
     # -- lists ------------------------------------------------------------------------------
     def _filter_branch(self, r: Any) -> dict[str, Any]:
-        from compiler.backends.hubspot_filters import condition_to_filter_branch
+        from compiler.backends.hubspot_filters import TIME_ZONE, condition_to_filter_branch
         from compiler.conditions.ast import from_data
 
+        # the plan's zone (realize noted the portal's wherever a date filter counts days from today)
         fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]),
-                                               self.p._type_lookup(str(r.object)))
+                                               self.p._type_lookup(str(r.object)),
+                                               str(r.attributes.get("time_zone") or TIME_ZONE))
         if fb is None:
             raise ProviderError(f"{r.address}: {diags[0].summary if diags else 'cannot express the filter'}")
         return fb
@@ -372,10 +374,12 @@ class Writer:
     # -- workflows --------------------------------------------------------------------------
     def _flow_body(self, r: Any) -> dict[str, Any]:
         """The create body (POST schema fields only; the PUT body is cut down by ``put_body``)."""
+        from compiler.backends.hubspot_filters import TIME_ZONE
         from compiler.backends.hubspot_flows import workflow_to_flow
 
         body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)),
-                                       resolve=self.p.resolve, env_name=self.p.env_name)
+                                       resolve=self.p.resolve, env_name=self.p.env_name,
+                                       zone=str(r.attributes.get("time_zone") or TIME_ZONE))
         errs = [d for d in diags if d.is_error]
         if errs:
             raise ProviderError(f"{r.address}: {errs[0].summary}")

@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import control, directory_api, flows, groups, lists, pipelines, properties, records, search, stages
+from . import account_api, control, directory_api, flows, groups, lists, pipelines, properties, records, search, stages
 from .errors import ApiError, missing_scopes, not_found, unauthenticated
 from .ratelimit import throttled
 from .requestio import respond
@@ -39,6 +39,7 @@ BLUEPRINTS = (
     lists.bp,
     flows.bp,
     directory_api.bp,
+    account_api.bp,
     search.bp,
     records.bp,
     control.bp,
