@@ -25,7 +25,7 @@ from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource, make_address
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
-from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, Report, apply_one
 from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
@@ -56,7 +56,6 @@ _FLOW_CONDITIONS = ("enrollment", "goal")
 CALCULATION_FIELD = "calculation_equation"
 READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
                                     "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
-Report = Callable[[Change, str | None], None]
 
 
 class HubSpotProvider:

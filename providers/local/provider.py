@@ -18,7 +18,7 @@ from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, Report, apply_one
 from providers.local import store
 
 LOCK_NAME = "apply"
@@ -206,8 +206,7 @@ class LocalProvider:
     def apply_change(self, change: Change, live: LiveState) -> None:
         apply_one(self, change, live)
 
-    def apply_changes(self, changes: list[Change], live: LiveState,
-                      report: Callable[[Change, str | None], None]) -> None:
+    def apply_changes(self, changes: list[Change], live: LiveState, report: Report) -> None:
         """One transaction per wave; on failure nothing of the wave is kept and every change reports it."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
