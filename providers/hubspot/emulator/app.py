@@ -138,7 +138,7 @@ def _after(response: Response) -> Response:
 
 def _api_error(exc: ApiError) -> Response:
     correlation_id = g.get("correlation_id") or str(uuid.uuid4())
-    response = respond(exc.envelope(correlation_id), exc.status)
+    response = Response(b"", exc.status) if exc.empty else respond(exc.envelope(correlation_id), exc.status)
     response.headers.update(exc.headers)
     return response
 
