@@ -52,6 +52,8 @@ LOCK_ATTEMPTS = 5
 SEARCH_PAGE = 200  # HubSpot's largest search page
 _FLOW_CONDITIONS = ("enrollment", "goal")
 # record properties HubSpot computes itself (a client cannot set them)
+#: the field type of a calculation-formula property
+CALCULATION_FIELD = "calculation_equation"
 READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
                                     "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
 
@@ -87,6 +89,8 @@ class HubSpotProvider:
         self._types: dict[str, dict[str, str]] = {}
         self._desired_types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
+        #: per object, the live properties that are calculation formulas (read())
+        self._calculated: dict[str, set[str]] = {}
         self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
@@ -265,9 +269,12 @@ class HubSpotProvider:
             out.extend(part)
         self._types = {}
         self._options = {}
+        self._calculated = {}
         for r in out:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
+                if r.attributes.get("field_type") == CALCULATION_FIELD:
+                    self._calculated.setdefault(r.object, set()).add(r.name)
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
@@ -475,6 +482,21 @@ class HubSpotProvider:
                                             _sources_of(calc))
         return formula
 
+    def _calculated_lookup(self, obj: str, own: dict[str, Any]) -> Callable[[str], bool]:
+        """Is a property of ``obj`` a calculation formula: one of this plan's calculated properties,
+        one the portal holds, or one of a fresh portal's (the catalog)?"""
+        from compiler.catalog import property_def
+
+        live = self._calculated.get(obj, set())
+
+        def calculated(name: str) -> bool:
+            if name in own or name in live:
+                return True
+            entry = property_def(obj, name)
+            return entry is not None and entry.get("fieldType") == CALCULATION_FIELD
+
+        return calculated
+
     @staticmethod
     def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
         """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
@@ -576,7 +598,9 @@ class HubSpotProvider:
                     # a property is never its own source: no per-property copy of the index
                     same = str(calc.get("source")) == r.name
                     calc = self._with_source(calc, {} if same else calculations[obj])
-                    formula, d = calculation_to_formula(calc, types, options, _sources_of(calc))
+                    dropdown = self._calculated_lookup(obj, calculations[obj]) \
+                        if attrs.get("type") == "enumeration" else None
+                    formula, d = calculation_to_formula(calc, types, options, _sources_of(calc), dropdown)
                     diags.extend(_at(d, r))
                     if formula is not None:
                         canon, text = formula_read.canonical(calc, _compiler(types, options))

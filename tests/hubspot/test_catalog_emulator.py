@@ -111,3 +111,53 @@ def test_declarations_the_portal_lacks_are_warnings_at_the_declaration(
     found = {(d["code"], d["range"]["line"], d["range"]["col"]) for d in json.loads(r.stdout)["diagnostics"]
              if d["code"] in ("GTM320", "GTM321")}
     assert found == {("GTM320", 18, 20), ("GTM321", 19, 26)}
+
+
+def _tree_on_emulator(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The catalog tree in a workspace aimed at the emulator, without the portal's extras."""
+    ws = tmp_path / "ws"
+    shutil.copytree(TREE / "specs", ws / "specs")
+    tiers = ws / "specs" / "tiers.yaml"
+    tiers.write_text(tiers.read_text().replace("        - {property: type, in: [PROSPECT, CARRIER]}\n", "")
+                     .replace("        - {property: fleet_size, gte: 10}\n", "")
+                     .replace("        - {property: erp_system, eq: sap}\n", ""))
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: catalog-e2e\nenvironments:\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{emulator.base_url}'\n"
+        f"{EMULATOR_MAPPINGS}default_environment: emu\n")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    return ws
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_a_calculated_dropdown_reading_a_calculated_property_fails_at_plan(
+        tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tier (a calculated dropdown) or a score the bands write in place that reads a HubSpot
+    calculation (``days_to_close``, ``hs_is_unworked``) is GTM502 at the leaf when planning, not a
+    failed apply halfway (HubSpot's knowledge base: calculated dropdowns cannot read calculated
+    properties; the emulator refuses such a formula)."""
+    ws = _tree_on_emulator(tmp_path, emulator, monkeypatch)
+    tiers = ws / "specs" / "tiers.yaml"
+    tiers.write_text(tiers.read_text().replace("        - {property: notes_last_updated, known: true}\n",
+                                               "        - {property: days_to_close, lte: 30}\n"))
+    scoring = ws / "specs" / "scoring.yaml"
+    scoring.write_text(scoring.read_text().replace(
+        "  - {id: unsubscribed,", "  - {id: unworked, points: 5, when: {property: hs_is_unworked, eq: true}}\n"
+                                 "  - {id: unsubscribed,"))
+    tier_line = _line_of(tiers, "days_to_close")
+    rule_line = _line_of(scoring, "hs_is_unworked")
+    r = gtm("plan", "--format", "json")
+    assert r.exit_code == 1, r.output
+    found = {(d["code"], d["range"]["file"], d["range"]["line"]): d["summary"]
+             for d in json.loads(r.stdout)["diagnostics"] if d["code"] == "GTM502"}
+    assert set(found) == {("GTM502", "specs/tiers.yaml", tier_line), ("GTM502", "specs/scoring.yaml", rule_line)}
+    assert "days_to_close is a calculated property" in found[("GTM502", "specs/tiers.yaml", tier_line)]
+    assert "the bands write this score's rules in place" in found[("GTM502", "specs/scoring.yaml", rule_line)]
+    # the score itself (a number) may read it: only the dropdowns cannot
+    tiers.write_text(tiers.read_text().replace("        - {property: days_to_close, lte: 30}\n", ""))
+    scoring.write_text(scoring.read_text().replace("hs_is_unworked, eq: true", "hs_email_optout, eq: false"))
+    plan_apply_converge()
