@@ -48,11 +48,14 @@ def cli(ctx: click.Context, no_color: bool) -> None:
 
 def main() -> None:
     """Console-script entry point: never let a traceback reach the user for bad input."""
-    # A short-lived CLI allocates ~10^5 long-lived objects (nodes, positions, specs) and frees
-    # little; the default thresholds trigger many full collections that find nothing and make
-    # load time super-linear.  Collect rarely; long-running commands (emulator) restore defaults.
+    # A short-lived CLI allocates ~10^6 long-lived objects (nodes, positions, specs) and frees
+    # little: every collection while loading walks all of them and finds nothing (at 32k lines
+    # that was a third of `gtm validate`).  Collection stays off until the workspace is loaded
+    # (``gtm.context.resume_gc`` freezes what loading built, then turns it back on, collecting
+    # rarely); long-running commands that load nothing (emulator) turn it on themselves.
     gc.set_threshold(*CLI_GC_THRESHOLDS)
     gc.freeze()
+    gc.disable()
     try:
         try:
             rv = cli.main(standalone_mode=False)
@@ -69,12 +72,18 @@ def main() -> None:
         sys.exit(rv if isinstance(rv, int) else 0)
     except SystemExit as e:
         from gtm.deadline import FIRED
+        from gtm.exitcodes import SKIP_TEARDOWN
 
-        if FIRED["deadline"]:
-            # past the deadline: do not wait at exit for worker threads still blocked in a request
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(e.code if isinstance(e.code, int) else 1)
+        # past the deadline: do not wait at exit for worker threads still blocked in a request;
+        # a finished command that left nothing open: do not free everything it built on the way out
+        if FIRED["deadline"] or (SKIP_TEARDOWN["on"] and (e.code is None or isinstance(e.code, int))):
+            code = e.code if isinstance(e.code, int) else (1 if FIRED["deadline"] else 0)
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    code = code or 1
+            os._exit(code)
         raise
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -45,7 +46,20 @@ def open_project(root: Path, specs_dir: Path | None) -> Project:
     start = root.resolve()
     found = find_workspace(start)
     sd = specs_dir.resolve() if specs_dir is not None else None
-    return load_project(found or start, sd)
+    project = load_project(found or start, sd)
+    resume_gc()
+    return project
+
+
+def resume_gc() -> None:
+    """Turn the cycle collector back on if the CLI turned it off for loading (see ``gtm.cli.main``).
+
+    What loading built lives until exit, so it is frozen first: later collections skip it instead
+    of walking it again.  Where collection was never off (tests, library use) this does nothing.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def print_diagnostics(diags: Iterable[Diagnostic], fmt: str = "text", root: Path | None = None,

@@ -46,12 +46,17 @@ class Journal:
         self._append({"event": "begin", "environment": self.environment, "started_at": self.started_at,
                       "entries": self.entries}, truncate=True)
 
-    def mark(self, index: int, status: str, detail: str | None = None) -> None:
+    def mark(self, index: int, status: str, detail: str | None = None,
+             also: list[dict[str, str]] | None = None) -> None:
+        """Record a change's status; ``also`` = the follow-on writes the provider made for it."""
         self.entries[index]["status"] = status
         rec: dict[str, Any] = {"event": "mark", "i": index, "status": status, "at": time.time()}
         if detail:
             self.entries[index]["detail"] = detail
             rec["detail"] = detail
+        if also:
+            self.entries[index]["also"] = also
+            rec["also"] = also
         self._append(rec)
 
     def finish(self, status: str, err: str | None = None) -> None:
