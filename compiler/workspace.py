@@ -45,6 +45,22 @@ PortalId = Annotated[str, BeforeValidator(_portal_id), WithJsonSchema(
 NameMap = Annotated[dict[str, PortalId], AfterValidator(_names)]
 
 
+def _time_zone(v: object) -> str:
+    from compiler.conditions.evaluate import zone_info
+
+    s = str(v).strip() if isinstance(v, str) else ""
+    try:
+        zone_info(s or "?")
+    except ValueError:
+        raise PydanticCustomError("gtm_time_zone", "'{value}' is not an IANA time zone name (e.g. UTC, "
+                                  "Europe/Berlin, America/New_York)", {"value": str(v)}) from None
+    return s
+
+
+TimeZoneName = Annotated[str, AfterValidator(_time_zone), WithJsonSchema(
+    {"type": "string", "minLength": 1, "description": "an IANA time zone name, e.g. UTC or America/New_York"})]
+
+
 class Mappings(SpecModel):
     """What the specs' names mean in one portal: email slugs and people/team names → HubSpot ids.
 
@@ -121,6 +137,9 @@ class LocalEnvironment(SpecModel):
         "seconds a whole plan or apply may take before it stops with an error (the lock is released)"))
     lock_wait_s: float = Field(default=30.0, ge=0, le=600, description=(
         "seconds to wait for the database while another program holds it locked, before GTM624"))
+    time_zone: TimeZoneName = Field(default="UTC", description=(
+        "IANA time zone whose midnight starts \"today\" for older_than_days / within_days (a HubSpot "
+        "environment uses its portal's time zone)"))
     portal: Portal = Field(default_factory=Portal)
 
 

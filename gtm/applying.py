@@ -13,7 +13,7 @@ from compiler.plan import Change, Plan
 from gtm.deadline import DeadlineExceeded
 from gtm.journal import Journal
 from gtm.planning import Session
-from providers.base import ProviderError
+from providers.base import FollowOn, ProviderError
 
 
 @dataclass
@@ -54,15 +54,16 @@ def run_apply(s: Session, plan: Plan, allow_destroy: bool) -> ApplyResult:
     applied: list[Change] = []
     failed: list[tuple[Change, str]] = []
 
-    def report(ch: Change, err: str | None) -> None:
+    def report(ch: Change, err: str | None, also: tuple[FollowOn, ...] = ()) -> None:
         i = index[id(ch)]
+        extra = [f.to_dict() for f in also]
         if err is None:
-            journal.mark(i, "done")
+            journal.mark(i, "done", also=extra)
             applied.append(ch)
             if _progress():
                 click.echo(f"  {ch.action:8} {ch.address} done", err=True)
         else:
-            journal.mark(i, "failed", err)
+            journal.mark(i, "failed", err, also=extra)
             failed.append((ch, err))
 
     try:

@@ -68,12 +68,15 @@ def _nothing(_rec: dict[str, Any]) -> Any:
     return None
 
 
-def _member(r: Resource | None) -> Outcome:
+def _member(r: Resource | None, zone: str | None = None) -> Outcome:
+    """Membership by ``r``'s condition; dates relative to today count days in ``zone`` (else the
+    resource's own ``time_zone``: the zone of the live filters, the first when they disagree)."""
     cond = _cond_of(r)
     if cond is None:
         return lambda _rec: None
     c = from_data(cond)
-    return lambda rec: "member" if evaluate(c, rec) else None
+    tz = zone or (str(r.attributes.get("time_zone") or "").split(",")[0].strip() if r else "") or None
+    return lambda rec: "member" if evaluate(c, rec, tz) else None
 
 
 def _label(r: Resource, prefix: str) -> tuple[str, str | None]:
@@ -130,7 +133,7 @@ def _owners(addr: str, deps: dict[str, tuple[str, ...]], changed: set[str]) -> s
 
 
 def _targets(obj: str, desired: dict[str, Resource], live: dict[str, Resource], prefix: str,
-             deps: dict[str, tuple[str, ...]]) -> list[Target]:
+             deps: dict[str, tuple[str, ...]], zones: dict[str, str] | None = None) -> list[Target]:
     out: list[Target] = []
     tracked_values: set[str] = set()
     for addr in sorted(set(desired) | set(live)):
@@ -158,7 +161,8 @@ def _targets(obj: str, desired: dict[str, Resource], live: dict[str, Resource], 
                 and set(cond) == {"property", "eq"}:
             continue  # a list mirroring one value of a tracked calculation says nothing new
         label, workload = _label(r, prefix)
-        out.append(Target(addr, obj, label, "membership", _member(lv), _member(d), _closure(addr, deps), workload))
+        out.append(Target(addr, obj, label, "membership", _member(lv), _member(d, (zones or {}).get(addr)),
+                          _closure(addr, deps), workload))
     return out
 
 
@@ -246,9 +250,12 @@ def _objects_of(changes: list[Change], desired: dict[str, Resource], live: dict[
 
 
 def analyse_business(changes: list[Change], provider: Provider, desired_list: list[Resource],
-                     live_list: list[Resource], prefix: str, limit: int = DEFAULT_LIMIT
-                     ) -> tuple[ImpactSummary, list[Diagnostic]]:
-    """Attach business effects to ``changes`` (in ``change.impact.effects``); return the plan-level summary."""
+                     live_list: list[Resource], prefix: str, limit: int = DEFAULT_LIMIT,
+                     zones: dict[str, str] | None = None) -> tuple[ImpactSummary, list[Diagnostic]]:
+    """Attach business effects to ``changes`` (in ``change.impact.effects``); return the plan-level summary.
+
+    ``zones`` maps a list's or workflow's address to the time zone its desired date filters count
+    days in (the provider's realized ``time_zone``); live ones count in the zone of their live filters."""
     summary = ImpactSummary("computed", limit=limit)
     diags: list[Diagnostic] = []
     desired = {r.address: r for r in desired_list}
@@ -263,7 +270,7 @@ def analyse_business(changes: list[Change], provider: Provider, desired_list: li
         # live resources count only where the plan manages them (not HubSpot's own calculated properties)
         l_obj = {a: r for a, r in live.items() if (r.attributes.get("object") or r.object) == obj
                  and (a in desired or a in changed)}
-        targets = [t for t in _targets(obj, d_obj, l_obj, prefix, deps)
+        targets = [t for t in _targets(obj, d_obj, l_obj, prefix, deps, zones)
                    if t.address in changed or t.depends_on & changed]
         if not targets:
             continue

@@ -38,7 +38,7 @@ def make_provider(env: Environment, root: Path, env_name: str, portal: PortalExt
         path = Path(env.path)
         if not path.is_absolute():
             path = root / path
-        return LocalProvider(path, portal, lock_wait_s=env.lock_wait_s)
+        return LocalProvider(path, portal, lock_wait_s=env.lock_wait_s, time_zone=env.time_zone)
     if isinstance(env, HubSpotEnvironment):
         from gtm.ci.trusted_host import check_pr_base_url
 

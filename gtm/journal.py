@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.bounded import TooLarge, read_limited
+from compiler.bounded import TooLarge, open_regular_for_write, read_regular
 
 MAX_JOURNAL_BYTES = 64 * 2**20
 
@@ -36,7 +36,7 @@ class Journal:
 
     def _append(self, record: dict[str, Any], truncate: bool = False) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("w" if truncate else "a", encoding="utf-8") as f:
+        with open_regular_for_write(self.path, truncate) as f:
             f.write(json.dumps(record, separators=(",", ":")) + "\n")
             f.flush()
 
@@ -46,12 +46,17 @@ class Journal:
         self._append({"event": "begin", "environment": self.environment, "started_at": self.started_at,
                       "entries": self.entries}, truncate=True)
 
-    def mark(self, index: int, status: str, detail: str | None = None) -> None:
+    def mark(self, index: int, status: str, detail: str | None = None,
+             also: list[dict[str, str]] | None = None) -> None:
+        """Record a change's status; ``also`` = the follow-on writes the provider made for it."""
         self.entries[index]["status"] = status
         rec: dict[str, Any] = {"event": "mark", "i": index, "status": status, "at": time.time()}
         if detail:
             self.entries[index]["detail"] = detail
             rec["detail"] = detail
+        if also:
+            self.entries[index]["also"] = also
+            rec["also"] = also
         self._append(rec)
 
     def finish(self, status: str, err: str | None = None) -> None:
@@ -74,7 +79,7 @@ class Journal:
         ``status: "unreadable"`` (the next apply starts a fresh one)."""
         p = root / ".gtm" / "journal" / f"{env}.jsonl"
         try:
-            raw = read_limited(p, MAX_JOURNAL_BYTES)
+            raw = read_regular(p, MAX_JOURNAL_BYTES)
         except TooLarge:
             return {"environment": env, "status": "unreadable", "error": "journal larger than the limit",
                     "entries": []}

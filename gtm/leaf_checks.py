@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compiler.checks.references import condition_object
-from compiler.conditions.ast import All, Condition, Leaf, Not
+from compiler.conditions.ast import DATE_OPS, All, Condition, Leaf, Not
 from compiler.conditions.ast import Any as AnyOf
 from compiler.diagnostics import Diagnostic, SourceRange, error
 from compiler.parse import Spec, suggest
@@ -217,19 +217,38 @@ def _sugar_range(ss: SpecSet, value: str, summary: str) -> SourceRange | None:
     return None
 
 
+def _reenrolment_site(ss: SpecSet, rng: SourceRange) -> SourceRange | None:
+    """GTM513 (a workflow that re-enrols has no property filter to re-enrol on): at the first date
+    leaf of the spec's ``when`` (its operator, the filter that cannot trigger), else at ``when``."""
+    spec = _spec_at(ss, rng)
+    if spec is None:
+        return None
+    for site, cond in ss.condition_sites(spec):
+        if site != ("when",):
+            continue
+        for node, path in walk_paths(cond, site):
+            if isinstance(node, Leaf) and node.op in DATE_OPS:
+                return spec.doc.at((*path, node.op), key=True)
+        return spec.doc.at(site, key=True)
+    return None
+
+
 def at_spec_leaves(diags: list[Diagnostic], ss: SpecSet) -> list[Diagnostic]:
     """Move a backend diagnostic about one leaf (``{property: X, op: value}``, e.g. a condition
     HubSpot cannot express in a list filter or a formula) from the resource's line to that leaf in the
     spec document the resource came from: the operator's value in the ``exit_when`` of a sequence,
     the ``when`` of a scoring rule.  Where the document holds the same leaf twice the first one is
     meant.  Leaves made by sugar expansion (``icp``, ``persona``) keep the resource's position.
+    A re-enrolment that nothing can trigger (GTM513) goes to the date leaf of the spec's ``when``.
     The same defect reported for two resources (a score and the band that writes it in place) is
     one diagnostic."""
     out: list[Diagnostic] = []
     seen: set[tuple[str, str, str, int, int]] = set()
     for d in diags:
         m = _LEAF_IN_SUMMARY.search(d.summary)
-        if m is not None and d.range is not None:
+        if d.code == "GTM513" and d.range is not None:
+            d = replace(d, range=_reenrolment_site(ss, d.range) or d.range)
+        elif m is not None and d.range is not None:
             found = (_leaf_ranges(ss, d.range, m.group(1), m.group(2), m.group(3))
                      or _sugar_range(ss, m.group(3), d.summary))
             if found is not None:

@@ -242,8 +242,9 @@ def make_plan_in(s: Session, targets: tuple[str, ...] = (), impact: bool = True,
                 c.reasons.append("delete in a --target apply")
     summary = ImpactSummary("skipped", reason="--no-impact" if not impact else "no changes")
     if impact and changes:
+        zones = {r.address: str(r.attributes["time_zone"]) for r in desired if r.attributes.get("time_zone")}
         summary, idiags = analyse_business(changes, s.provider, s.lowered.resources, s.live.resources,
-                                           s.ownership.prefix, impact_limit)
+                                           s.ownership.prefix, impact_limit, zones)
         diags.extend(idiags)
     live_by = s.live.by_address()
     relevant = {r.address for r in desired} | {c.address for c in changes}

@@ -5,7 +5,6 @@ Providers import only the compiler's IR, plan and diagnostics types.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,6 +54,26 @@ class RecordSample:
     requests: int = 0
 
 
+@dataclass(frozen=True)
+class FollowOn:
+    """A write a provider made beyond a planned change, because of it (HubSpot: a band formula
+    rewritten over its score, which it carries in place); apply reports list it with the change."""
+
+    address: str
+    action: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"address": self.address, "action": self.action, "detail": self.detail}
+
+
+class Report(Protocol):
+    """How a provider reports one change of a wave: ``err`` None = done, else a safe message;
+    ``also`` = the writes it made because of that change."""
+
+    def __call__(self, change: Change, err: str | None, also: tuple[FollowOn, ...] = (), /) -> None: ...
+
+
 class Provider(Protocol):
     """What ``gtm plan`` and ``gtm apply`` need from a CRM."""
 
@@ -76,10 +95,10 @@ class Provider(Protocol):
         """Carry out one change; raise :class:`ProviderError` on failure."""
         ...
 
-    def apply_changes(self, changes: list[Change], live: LiveState,
-                      report: Callable[[Change, str | None], None]) -> None:
+    def apply_changes(self, changes: list[Change], live: LiveState, report: Report) -> None:
         """Carry out a wave of same-type changes (batched where the CRM allows); report each outcome
-        (``None`` = done, else a safe error message).  Raise only when the whole wave failed."""
+        (``None`` = done, else a safe error message, with any follow-on writes).  Raise only when
+        the whole wave failed."""
         ...
 
     def read_records(self, obj: str, properties: list[str], limit: int) -> RecordSample:
@@ -109,6 +128,11 @@ class Provider(Protocol):
 def apply_one(provider: Provider, change: Change, live: LiveState) -> None:
     """Apply a single change through ``apply_changes``; raise :class:`ProviderError` if it failed."""
     errors: list[str] = []
-    provider.apply_changes([change], live, lambda _c, err: errors.append(err) if err else None)
+
+    def report(_c: Change, err: str | None, _also: tuple[FollowOn, ...] = (), /) -> None:
+        if err:
+            errors.append(err)
+
+    provider.apply_changes([change], live, report)
     if errors:
         raise ProviderError(errors[0])

@@ -137,19 +137,21 @@ def property_filter(prop: str, operation_type: str, operator: str, include: bool
     return {"filterType": "PROPERTY", "property": prop, "operation": op}
 
 
-#: the time zone of the ``TODAY`` time points gtm sends (the evaluator counts days in UTC too)
+#: the default time zone of the ``TODAY`` time points gtm sends; a provider passes its portal's zone
+#: (:func:`condition_to_filter_branch` ``zone=``), and the evaluator counts days in the same zone
 TIME_ZONE = "UTC"
 
 
-def days_filter(prop: str, op: str, days: int, include: bool = False) -> Filter:
+def days_filter(prop: str, op: str, days: int, include: bool = False, zone: str = TIME_ZONE) -> Filter:
     """``older_than_days`` / ``within_days`` as a ``TIME_POINT`` filter relative to today.
 
     DOC (HubSpot list-filters guide, "Is Relative to Today"): operator ``IS_BEFORE`` /
     ``IS_AFTER``, ``timePoint`` ``{timeType: INDEXED, indexReference: {referenceType: TODAY},
     offset: {days: -N}}`` with ``timezoneSource``/``zoneId``, ``endpointBehavior: EXCLUSIVE``,
-    ``propertyParser: VALUE`` and ``type`` = ``operationType`` = ``TIME_POINT``.
+    ``propertyParser: VALUE`` and ``type`` = ``operationType`` = ``TIME_POINT``.  ``zone`` is the
+    ``zoneId`` (an IANA name): the portal's time zone, so "today" is the portal's day.
     """
-    point = {"timeType": "INDEXED", "timezoneSource": "CUSTOM", "zoneId": TIME_ZONE,
+    point = {"timeType": "INDEXED", "timezoneSource": "CUSTOM", "zoneId": zone,
              "indexReference": {"referenceType": "TODAY"}, "offset": {"days": -int(days)}}
     operation: dict[str, AnyT] = {
         "operationType": "TIME_POINT", "type": "TIME_POINT",
@@ -398,12 +400,13 @@ def _gtm501(leaf: Leaf, reason: str, hint: str | None = None) -> Diagnostic:
                  leaf.range, hint=hint)
 
 
-def condition_to_filter_branch(cond: Condition, types: TypeLookup) -> tuple[dict[str, AnyT] | None,
-                                                                            list[Diagnostic]]:
+def condition_to_filter_branch(cond: Condition, types: TypeLookup, zone: str = TIME_ZONE
+                               ) -> tuple[dict[str, AnyT] | None, list[Diagnostic]]:
     """Compile a core condition to a list ``filterBranch`` (root OR of AND branches).
 
-    Returns ``(None, diagnostics)`` when some leaf cannot be expressed (one GTM501 per leaf) or
-    the DNF exceeds the caps.
+    ``zone`` is the time zone of the ``TODAY`` points of date filters (the portal's).  Returns
+    ``(None, diagnostics)`` when some leaf cannot be expressed (one GTM501 per leaf) or the DNF
+    exceeds the caps.
     """
     diags: list[Diagnostic] = []
     for leaf in leaves(cond):  # report every inexpressible leaf, not just the first
@@ -424,7 +427,35 @@ def condition_to_filter_branch(cond: Condition, types: TypeLookup) -> tuple[dict
             "split the condition, or use an `in` list instead of several alternatives")]
     except _Inexpressible as e:  # pragma: no cover - caught by the pre-pass
         return None, [_gtm501(e.leaf, e.reason, e.hint)]
-    return branch("OR", branches=[branch("AND", filters=list(c)) for c in dnf]), []
+    fb = branch("OR", branches=[branch("AND", filters=list(c)) for c in dnf])
+    return (fb if zone == TIME_ZONE else with_time_zone(fb, zone)), []
+
+
+def _time_points(fb: AnyT) -> list[dict[str, AnyT]]:
+    """Every ``INDEXED`` time point of a filter branch tree (the ones that carry a ``zoneId``)."""
+    out: list[dict[str, AnyT]] = []
+    for f in property_filters(fb):
+        op = f.get("operation")
+        if not isinstance(op, dict):
+            continue
+        for key in ("timePoint", "lowerBoundTimePoint", "upperBoundTimePoint"):
+            point = op.get(key)
+            if isinstance(point, dict) and point.get("timeType") == "INDEXED":
+                out.append(point)
+    return out
+
+
+def with_time_zone(fb: dict[str, AnyT], zone: str) -> dict[str, AnyT]:
+    """A copy of ``fb`` whose ``INDEXED`` time points count days in ``zone``."""
+    out: dict[str, AnyT] = json.loads(json.dumps(fb))
+    for point in _time_points(out):
+        point["zoneId"] = zone
+    return out
+
+
+def time_zones(fb: AnyT) -> list[str]:
+    """The distinct ``zoneId`` values of a branch tree's relative date filters, sorted."""
+    return sorted({str(p.get("zoneId")) for p in _time_points(fb)})
 
 
 # -- inverse -------------------------------------------------------------------------------------

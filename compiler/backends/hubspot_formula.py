@@ -322,14 +322,27 @@ def _gtm502(leaf: Leaf, reason: str, hint: str | None = None) -> Diagnostic:
 
 class _Compiler:
     def __init__(self, types: TypeLookup, options: OptionLookup | None = None,
-                 sources: Mapping[str, dict[str, AnyT]] | None = None) -> None:
+                 sources: Mapping[str, dict[str, AnyT]] | None = None,
+                 calculated: Callable[[str], bool] | None = None) -> None:
         self.types = types
         self.options = options or _no_options
         self.sources = sources or {}
+        #: set when the formula is a calculated dropdown's: which properties are calculated
+        self.calculated = calculated
+        self.inlined = False  # compiling a source calculation written in place (bands over a score)
         self.diagnostics: list[Diagnostic] = []
 
     def cond(self, c: Condition) -> str:
         if isinstance(c, Leaf):
+            if self.calculated is not None and self.calculated(c.property):
+                # KB: a calculated dropdown cannot read another calculated property (the emulator
+                # refuses it: docs/emulator.md § Formulas); say so at the leaf, before any apply
+                where = " (the bands write this score's rules in place)" if self.inlined else ""
+                self.diagnostics.append(_gtm502(
+                    c, f"{c.property} is a calculated property, and a HubSpot calculated dropdown cannot read "
+                       f"one{where}", "compare the properties it is calculated from, or use the condition in a "
+                                      "list, workflow or alert instead"))
+                return "false"
             try:
                 return _leaf(c, self.types, self.options)
             except _Bad as e:
@@ -473,7 +486,8 @@ class _Compiler:
 
 def _without_inlining(parent: _Compiler) -> _Compiler:
     """A compiler sharing ``parent``'s lookups and diagnostics, without inlining (no cycles)."""
-    child = _Compiler(parent.types, parent.options)
+    child = _Compiler(parent.types, parent.options, calculated=parent.calculated)
+    child.inlined = True
     child.diagnostics = parent.diagnostics
     return child
 
@@ -502,17 +516,20 @@ def condition_to_formula(cond: Condition, types: TypeLookup, options: OptionLook
 
 
 def calculation_to_formula(calc: dict[str, AnyT], types: TypeLookup, options: OptionLookup | None = None,
-                           sources: Mapping[str, dict[str, AnyT]] | None = None
+                           sources: Mapping[str, dict[str, AnyT]] | None = None,
+                           calculated: Callable[[str], bool] | None = None
                            ) -> tuple[str | None, list[Diagnostic]]:
     """Compile an IR calculation (``score``, ``first_match``, ``bands``) to a ``calculationFormula``.
 
     ``options`` gives enumeration properties' internal option values (comparisons use them
     exactly); ``sources`` maps calculated property names to their calculations: a ``bands``
     calculation over one of them writes the source's expression in place instead of reading
-    the calculated property.  Returns ``(None, diagnostics)`` when anything cannot be
-    expressed exactly.
+    the calculated property.  ``calculated`` (given for a calculated dropdown, an enumeration
+    output) tells which properties are calculated: HubSpot's knowledge base says such a formula
+    cannot read one, so a leaf naming one is GTM502.  Returns ``(None, diagnostics)`` when anything
+    cannot be expressed exactly.
     """
-    comp = _Compiler(types, options, sources)
+    comp = _Compiler(types, options, sources, calculated)
     text = comp.calc(calc)
     if text is not None and (bad := undocumented_functions(text)):
         comp.diagnostics.append(error(

@@ -17,13 +17,14 @@ between    ``[low, high]`` inclusive
 contains, not_contains  string (case-insensitive substring)
 known      bool: ``true`` = has a value, ``false`` = has none
 older_than_days  whole days ``N >= 0``: the date is before the start of today
-           (UTC) minus ``N`` days
+           minus ``N`` days
 within_days      whole days ``N >= 0``: the date is at or after the start of today
-           (UTC) minus ``N`` days (the exact complement of ``older_than_days`` on known dates)
+           minus ``N`` days (the exact complement of ``older_than_days`` on known dates)
 ========== ==============================================
 
 The two date operators are relative to the day the condition is evaluated, as HubSpot's
-``TIME_POINT`` filters with an ``INDEXED`` ``TODAY`` time point are.
+``TIME_POINT`` filters with an ``INDEXED`` ``TODAY`` time point are; the day starts at midnight in
+the environment's time zone (the HubSpot portal's, or a local environment's ``time_zone``).
 """
 
 from __future__ import annotations
@@ -174,3 +175,15 @@ def from_data(d: AnyT) -> Condition:
             raise ValueError(f"leaf needs exactly one operator: {d!r}")
         return Leaf(d["property"], ops[0], d[ops[0]])
     raise ValueError(f"not a core condition: {d!r}")
+
+
+def counts_days(d: AnyT) -> bool:
+    """Does condition data (as in the IR) hold a date leaf relative to today
+    (``older_than_days`` / ``within_days``), whose day depends on a time zone?"""
+    if isinstance(d, dict):
+        if "property" in d:
+            return any(op in d for op in DATE_OPS)
+        return any(counts_days(v) for v in d.values())
+    if isinstance(d, list):
+        return any(counts_days(x) for x in d)
+    return False

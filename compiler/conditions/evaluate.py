@@ -12,14 +12,18 @@ Semantics shared with the HubSpot list-filter and formula backends:
 * Multi-value enumerations (``a;b``) satisfy ``in``/``eq`` when any value matches and
   ``not_in``/``ne`` when none does.
 * ``older_than_days: N`` holds when the date (an ISO date or datetime, or epoch
-  milliseconds as HubSpot stores them) is before the start of today (UTC) minus ``N`` days;
-  ``within_days: N`` when it is at or after that instant.  An unreadable date is unknown.
+  milliseconds as HubSpot stores them) is before the start of today minus ``N`` days;
+  ``within_days: N`` when it is at or after that instant.  "Today" starts at midnight in the
+  time zone the caller passes (``zone``: the HubSpot portal's time zone, or a local
+  environment's ``time_zone``; UTC when none is given).  An unreadable date is unknown.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any as AnyT
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from compiler.conditions.ast import All, Any, Condition, Leaf, Not
 
@@ -96,14 +100,28 @@ def as_instant(v: AnyT) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def days_ago_boundary(days: int, now: datetime | None = None) -> datetime:
-    """The start of today (UTC) minus ``days`` days: the instant the date operators compare with."""
-    now = now or datetime.now(UTC)
-    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
-    return today - timedelta(days=int(days))
+@lru_cache(maxsize=64)
+def zone_info(name: str | None) -> tzinfo:
+    """The IANA time zone ``name`` (``UTC`` when ``None`` or empty); ``ValueError`` for an unknown name."""
+    if not name or name.upper() in ("UTC", "Z", "ETC/UTC"):
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"unknown time zone {name!r}") from e
 
 
-def eval_leaf(leaf: Leaf, record: dict[str, AnyT]) -> bool:
+def days_ago_boundary(days: int, now: datetime | None = None, zone: str | None = None) -> datetime:
+    """Midnight at the start of today in ``zone`` (UTC by default) minus ``days`` calendar days:
+    the instant the date operators compare with (a calendar day, so a daylight-saving change in
+    between moves it by the zone's offset, not by 24 hours)."""
+    tz = zone_info(zone)
+    local = (now or datetime.now(UTC)).astimezone(tz)
+    start = datetime(local.year, local.month, local.day) - timedelta(days=int(days))
+    return start.replace(tzinfo=tz).astimezone(UTC)
+
+
+def eval_leaf(leaf: Leaf, record: dict[str, AnyT], zone: str | None = None) -> bool:
     v = record.get(leaf.property)
     op, x = leaf.op, leaf.value
     if op == "known":
@@ -130,7 +148,7 @@ def eval_leaf(leaf: Leaf, record: dict[str, AnyT]) -> bool:
         at = as_instant(v)
         if at is None:
             return False
-        older = at < days_ago_boundary(int(x))
+        older = at < days_ago_boundary(int(x), zone=zone)
         return older if op == "older_than_days" else not older
     if op == "contains":
         return str(x).lower() in str(v).lower()
@@ -139,23 +157,24 @@ def eval_leaf(leaf: Leaf, record: dict[str, AnyT]) -> bool:
     raise ValueError(f"unknown operator {op}")
 
 
-def evaluate(c: Condition, record: dict[str, AnyT]) -> bool:
-    """Evaluate a core condition on a record (property name → value)."""
+def evaluate(c: Condition, record: dict[str, AnyT], zone: str | None = None) -> bool:
+    """Evaluate a core condition on a record (property name → value); ``zone`` is the time zone
+    whose midnight starts "today" for ``older_than_days`` / ``within_days`` (UTC by default)."""
     if isinstance(c, Leaf):
-        return eval_leaf(c, record)
+        return eval_leaf(c, record, zone)
     if isinstance(c, All):
-        return all(evaluate(i, record) for i in c.items)
+        return all(evaluate(i, record, zone) for i in c.items)
     if isinstance(c, Any):
-        return any(evaluate(i, record) for i in c.items)
+        return any(evaluate(i, record, zone) for i in c.items)
     if isinstance(c, Not):
-        return not evaluate(c.item, record)
+        return not evaluate(c.item, record, zone)
     raise TypeError(f"not a core condition: {c!r} (expand sugar first)")
 
 
-def explain(c: Condition, record: dict[str, AnyT], depth: int = 0) -> list[str]:
+def explain(c: Condition, record: dict[str, AnyT], depth: int = 0, zone: str | None = None) -> list[str]:
     """Line-by-line trace of an evaluation, for ``gtm explain`` and tests."""
     pad = "  " * depth
-    res = evaluate(c, record)
+    res = evaluate(c, record, zone)
     mark = "✓" if res else "✗"
     if isinstance(c, Leaf):
         return [f"{pad}{mark} {c.property} {c.op} {c.value!r} (value: {record.get(c.property)!r})"]
@@ -163,8 +182,8 @@ def explain(c: Condition, record: dict[str, AnyT], depth: int = 0) -> list[str]:
         head = f"{pad}{mark} {'all' if isinstance(c, All) else 'any'}"
         lines = [head]
         for i in c.items:
-            lines.extend(explain(i, record, depth + 1))
+            lines.extend(explain(i, record, depth + 1, zone))
         return lines
     if isinstance(c, Not):
-        return [f"{pad}{mark} not", *explain(c.item, record, depth + 1)]
+        return [f"{pad}{mark} not", *explain(c.item, record, depth + 1, zone)]
     return [f"{pad}? {c!r}"]

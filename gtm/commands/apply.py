@@ -135,6 +135,9 @@ def _apply_locked(session: Session, saved: dict[str, Any] | None, sdiags: list[D
             sys.exit(exitcodes.ERROR)
     result = run_apply(session, plan, allow_destroy)
     out.result = result
+    if not out.json and out.follow_on_lines():
+        click.echo("Also written, because of the changes above:")
+        click.echo("\n".join(out.follow_on_lines()))
     if not result.ok:
         out.fail(result.diagnostics)
     c = plan.counts

@@ -1,7 +1,9 @@
 """What ``gtm apply`` reports: text for people, or one JSON document (``--format json``).
 
 The JSON report says what was done, per change: ``{"format_version", "environment", "status",
-"summary", "changes": [{"address", "action", "status", "detail"}], "diagnostics"}``.  ``status``
+"summary", "changes": [{"address", "action", "status", "detail", "also"}], "diagnostics"}``.
+``also`` lists the writes the provider made because of that change beyond the plan (HubSpot: a band
+formula rewritten over its changed score), each ``{"address", "action", "detail"}``.  ``status``
 is ``applied``, ``no-changes`` or ``failed``; a change is ``done``, ``failed``, ``pending`` (not
 reached) or ``not-applied`` (the apply never started).  The exit code is the same as in text.
 """
@@ -42,7 +44,7 @@ class Output:
         for i, c in enumerate(self.plan.changes if self.plan else []):
             e = entries[i] if entries is not None and i < len(entries) else {}
             changes.append({"address": c.address, "action": c.action, "status": e.get("status", "not-applied"),
-                            "detail": e.get("detail")})
+                            "detail": e.get("detail"), "also": list(e.get("also") or [])})
         return {
             "format_version": FORMAT_VERSION,
             "environment": self.environment,
@@ -58,6 +60,12 @@ class Output:
         else:
             print_diagnostics(diags, "text")
         sys.exit(exitcodes.ERROR)
+
+    def follow_on_lines(self) -> list[str]:
+        """Text lines for the writes made beyond the plan's changes, under the change that caused them."""
+        entries = self.result.journal.entries if self.result and self.result.journal else []
+        return [f"  {'~' if f.get('action') == 'update' else '+'} {f.get('address')}: {f.get('detail')}"
+                f"  (with {e.get('address')})" for e in entries for f in e.get("also") or []]
 
     def done(self, status: str) -> NoReturn:
         if self.json:

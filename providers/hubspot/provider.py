@@ -20,12 +20,12 @@ from typing import Any
 
 from hubspot import HubSpot
 
-from compiler.conditions.ast import from_data, to_data
+from compiler.conditions.ast import counts_days, from_data, to_data
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource, make_address
 from compiler.plan import Change
 from compiler.workspace import HubSpotEnvironment, Mappings
-from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, Report, apply_one
 from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 from providers.hubspot.http import (
@@ -52,9 +52,10 @@ LOCK_ATTEMPTS = 5
 SEARCH_PAGE = 200  # HubSpot's largest search page
 _FLOW_CONDITIONS = ("enrollment", "goal")
 # record properties HubSpot computes itself (a client cannot set them)
+#: the field type of a calculation-formula property
+CALCULATION_FIELD = "calculation_equation"
 READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
                                     "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
-Report = Callable[[Change, str | None], None]
 
 
 class HubSpotProvider:
@@ -64,7 +65,8 @@ class HubSpotProvider:
 
     def __init__(self, token: str, base_url: str = DEFAULT_BASE_URL, *, token_env: str = "HUBSPOT_TOKEN",
                  env_name: str = "hubspot", max_concurrency: int = 4, prefix: str = "gtm",
-                 mappings: Mappings | None = None, timeout_s: float = READ_TIMEOUT_S) -> None:
+                 mappings: Mappings | None = None, timeout_s: float = READ_TIMEOUT_S,
+                 time_zone: str | None = None) -> None:
         from compiler.mappings import resolver
 
         self.token_env = token_env
@@ -87,6 +89,8 @@ class HubSpotProvider:
         self._types: dict[str, dict[str, str]] = {}
         self._desired_types: dict[str, dict[str, str]] = {}
         self._options: dict[str, dict[str, tuple[str, ...]]] = {}
+        #: per object, the live properties that are calculation formulas (read())
+        self._calculated: dict[str, set[str]] = {}
         self._formulas: dict[str, str] = {}
         self._list_ids: dict[str, str] = {}
         self._flow_ids: dict[str, str] = {}
@@ -95,6 +99,10 @@ class HubSpotProvider:
         self._flow_diagnostics: list[Diagnostic] = []
         #: the raw filter branches of the lists and flows last read, by address (see _with_live_shapes)
         self._raw_branches: dict[str, dict[str, Any]] = {}
+        #: the portal's time zone, read once and only when a plan has a date filter relative to today
+        #: (given here, it is never read: an offline realize, a bench)
+        self._time_zone: str | None = time_zone
+        self._has_read = False
         #: each live list's filter as plans show it (readable_condition), by address
         self._list_filters: dict[str, Any] = {}
 
@@ -213,6 +221,33 @@ class HubSpotProvider:
     def stats(self) -> dict[str, Any]:
         return {**self.meter.snapshot(), "throttle_wait_s": round(self.limiter.waited, 3)}
 
+    def time_zone(self) -> str:
+        """The portal's time zone (an IANA name such as ``America/New_York``), whose midnight starts
+        "today" for relative date filters: ``GET /account-info/v3/details`` → ``timeZone``, read on
+        first use (one request per run, and none for a plan without such filters).  Before the
+        portal has been read (an offline realize, which sends no request) it is UTC."""
+        if self._time_zone is None and not self._has_read:
+            from compiler.backends.hubspot_filters import TIME_ZONE
+
+            return TIME_ZONE
+        if self._time_zone is None:
+            from compiler.conditions.evaluate import zone_info
+
+            data = self._read_json("read the portal's account details (its time zone)", "GET",
+                                   "/account-info/v3/details") or {}
+            zone = str(data.get("timeZone") or "").strip()
+            try:
+                zone_info(zone or None)
+            except ValueError:
+                raise ProviderError(
+                    f"HubSpot at {self.base_url} reports the time zone {zone!r}, which this machine's time zone "
+                    "database does not know; update the tzdata package (pip install -U tzdata)") from None
+            if not zone:
+                raise ProviderError(f"HubSpot at {self.base_url} did not report the portal's time zone "
+                                    "(GET /account-info/v3/details has no timeZone)")
+            self._time_zone = zone
+        return self._time_zone
+
     # -- reading ----------------------------------------------------------------------------
     def _owned_name(self, name: str) -> bool:
         return name.startswith(self.prefix + "-") or name.startswith(self.prefix + "_")
@@ -229,13 +264,17 @@ class HubSpotProvider:
         out: list[Resource] = []
         self._flow_diagnostics = []
         self._raw_branches = {}
+        self._has_read = True
         for part in self._parallel(jobs, meanwhile=_load_realize_modules):
             out.extend(part)
         self._types = {}
         self._options = {}
+        self._calculated = {}
         for r in out:
             if r.type == "property" and r.object:
                 self._types.setdefault(r.object, {})[r.name] = str(r.attributes.get("type"))
+                if r.attributes.get("field_type") == CALCULATION_FIELD:
+                    self._calculated.setdefault(r.object, set()).add(r.name)
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
@@ -321,8 +360,11 @@ class HubSpotProvider:
         address = make_address("list", obj, lst["name"])
         self._raw_branches[address] = {"filter": fb}
         self._list_filters[address] = cond
-        return Resource("list", obj, lst["name"], {"object": obj, "processing": lst.get("processingType"),
-                                                   "filter": cond}, live_id=str(lst["listId"]))
+        attrs: dict[str, Any] = {"object": obj, "processing": lst.get("processingType"), "filter": cond}
+        zones = _live_zones(fb)
+        if zones:
+            attrs["time_zone"] = zones
+        return Resource("list", obj, lst["name"], attrs, live_id=str(lst["listId"]))
 
     def _read_flows(self) -> list[Resource]:
         listing: list[dict[str, Any]] = []
@@ -355,6 +397,10 @@ class HubSpotProvider:
         # Conditions are shown in the structured form the compiler produced (stored with the flow
         # while its digest matches) and compared by their OR-of-ANDs form: HubSpot keeps only that.
         attrs = flow_to_workflow_attrs(flow)
+        crit = flow.get("enrollmentCriteria") or {}
+        zones = _live_zones(crit.get("listFilterBranch"), flow.get("goalFilterBranch"))
+        if zones:
+            attrs["time_zone"] = zones
         dnf = self._canonical_workflow(flow_to_workflow_attrs({**flow, "customProperties": {}}))
         stored = stored_spec(flow) is not None
         shown = {k: attrs.get(k) if stored else dnf.get(k) for k in _FLOW_CONDITIONS}
@@ -364,7 +410,6 @@ class HubSpotProvider:
         self._flow_ids[flow["name"]] = str(flow["id"])
         r = Resource("workflow", attrs.get("object"), flow["name"], attrs, live_id=str(flow["id"]),
                      marker=has_gtm_marker(flow))
-        crit = flow.get("enrollmentCriteria") or {}
         self._raw_branches[r.address] = {"enrollment": crit.get("listFilterBranch"),
                                          "goal": flow.get("goalFilterBranch"),
                                          "triggers": list(crit.get("reEnrollmentTriggersFilterBranches") or [])}
@@ -437,6 +482,21 @@ class HubSpotProvider:
                                             _sources_of(calc))
         return formula
 
+    def _calculated_lookup(self, obj: str, own: dict[str, Any]) -> Callable[[str], bool]:
+        """Is a property of ``obj`` a calculation formula: one of this plan's calculated properties,
+        one the portal holds, or one of a fresh portal's (the catalog)?"""
+        from compiler.catalog import property_def
+
+        live = self._calculated.get(obj, set())
+
+        def calculated(name: str) -> bool:
+            if name in own or name in live:
+                return True
+            entry = property_def(obj, name)
+            return entry is not None and entry.get("fieldType") == CALCULATION_FIELD
+
+        return calculated
+
     @staticmethod
     def _calculations(obj: str, desired: list[Resource], skip: str) -> dict[str, dict[str, Any]]:
         """gtm's calculated properties on ``obj`` (a band formula writes its source in place)."""
@@ -498,6 +558,17 @@ class HubSpotProvider:
             out.append(a)
         return out
 
+    def _zone_for(self, attrs: dict[str, Any], keys: tuple[str, ...]) -> str:
+        """The time zone of a list's or flow's date filters relative to today: the portal's, noted in
+        ``attrs["time_zone"]`` (what the plan compares with the zone of the live filters) when the
+        conditions under ``keys`` have such a filter; ``UTC`` (and no request) otherwise."""
+        from compiler.backends.hubspot_filters import TIME_ZONE
+
+        if not any(counts_days(attrs.get(k)) for k in keys):
+            return TIME_ZONE
+        attrs["time_zone"] = self.time_zone()
+        return attrs["time_zone"]
+
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
         from compiler.backends.hubspot_filters import condition_to_filter_branch
         from compiler.backends.hubspot_flows import workflow_to_flow
@@ -527,14 +598,17 @@ class HubSpotProvider:
                     # a property is never its own source: no per-property copy of the index
                     same = str(calc.get("source")) == r.name
                     calc = self._with_source(calc, {} if same else calculations[obj])
-                    formula, d = calculation_to_formula(calc, types, options, _sources_of(calc))
+                    dropdown = self._calculated_lookup(obj, calculations[obj]) \
+                        if attrs.get("type") == "enumeration" else None
+                    formula, d = calculation_to_formula(calc, types, options, _sources_of(calc), dropdown)
                     diags.extend(_at(d, r))
                     if formula is not None:
                         canon, text = formula_read.canonical(calc, _compiler(types, options))
                         attrs["calculation"] = canon
                         self._formulas[r.address] = text or formula
             elif r.type == "list" and attrs.get("filter") is not None:
-                fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types)
+                zone = self._zone_for(attrs, ("filter",))
+                fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types, zone)
                 diags.extend(_at(d, r))
                 if fb is not None:
                     # the spec's own form, unless HubSpot holds the same filter (then the live form:
@@ -544,7 +618,9 @@ class HubSpotProvider:
                         attrs["filter"] = live
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
-                body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name)
+                zone = self._zone_for(attrs, _FLOW_CONDITIONS)
+                body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name,
+                                           zone=zone)
                 diags.extend(_at(d, r))
                 if not any(x.is_error for x in d):
                     attrs = self._same_conditions(r.address, attrs, types)
@@ -808,3 +884,12 @@ def _read_calculations(obj: str, props: list[Resource]) -> list[Resource]:
         attrs["calculation"] = calc
         out.append(r.with_attributes(attrs))
     return out
+
+
+def _live_zones(*branches: Any) -> str | None:
+    """The ``zoneId`` of the live date filters relative to today in ``branches`` (several, comma-joined,
+    when they disagree), or None when there is no such filter."""
+    from compiler.backends.hubspot_filters import time_zones
+
+    found = sorted({z for fb in branches for z in time_zones(fb)})
+    return ", ".join(found) if found else None

@@ -4,6 +4,10 @@ Property creates and archives go through the batch endpoints (one call per objec
 properties); everything else is one call per resource, run concurrently.  A create that fails
 without a clear answer (5xx, connection lost) is checked by reading before it is tried again,
 so a retry never makes a duplicate.
+
+A score written in place into band formulas (a create or an update of its calculation) rewrites
+those bands' formulas too; each such rewrite is reported with the score's change
+(:class:`providers.base.FollowOn`).
 """
 
 from __future__ import annotations
@@ -14,15 +18,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from compiler.ir import make_address
 from compiler.plan import Change
-from providers.base import LiveState, ProviderError
+from providers.base import FollowOn, LiveState, ProviderError, Report
 from providers.hubspot import formula_read
 from providers.hubspot import normalize as nz
 
 if TYPE_CHECKING:
     from providers.hubspot.provider import HubSpotProvider
 
-Report = Callable[[Change, str | None], None]
 CREATE_ATTEMPTS = 3
 
 
@@ -46,11 +50,21 @@ def property_body(name: str, a: dict[str, Any], create: bool, formula: str | Non
     return body
 
 
+def _tell(report: Report, c: Change, err: str | None, also: tuple[FollowOn, ...]) -> None:
+    """Report a change; the follow-on writes only when there are some (a two-argument reporter works)."""
+    if also:
+        report(c, err, also)
+    else:
+        report(c, err)
+
+
 class Writer:
     def __init__(self, provider: HubSpotProvider, live: LiveState) -> None:
         self.p = provider
         self.live = live
         self._in_wave: set[str] = set()
+        #: the follow-on writes of each change done so far in this wave, by the change's address
+        self._also: dict[str, tuple[FollowOn, ...]] = {}
         self.crm = provider.client.crm
 
     # -- dispatch ----------------------------------------------------------------------------
@@ -66,7 +80,7 @@ class Writer:
             if deletes:
                 self._batched(deletes, self._archive_properties, report)
             if creates:
-                self._batched(creates, self._create_properties, report)
+                self._batched(creates, self._create_properties, report, then=self._bands_after_create)
             self._each(others, report)
             return
         self._each(changes, report)
@@ -75,14 +89,15 @@ class Writer:
         def run(c: Change) -> None:
             try:
                 self._one(c)
-                report(c, None)
+                _tell(report, c, None, self._also.pop(c.address, ()))
             except ProviderError as e:
-                report(c, e.message)
+                _tell(report, c, e.message, self._also.pop(c.address, ()))
 
         self.p._parallel([partial(run, c) for c in changes])
 
     def _batched(self, changes: list[Change], fn: Callable[[str, list[Change]], dict[str, str | None]],
-                 report: Report) -> None:
+                 report: Report, then: Callable[[Change], tuple[FollowOn, ...]] | None = None) -> None:
+        """``fn`` per object and chunk of 100; ``then`` runs after each change that succeeded."""
         by_obj: dict[str, list[Change]] = defaultdict(list)
         for c in changes:
             by_obj[str(c.resource.object)].append(c)
@@ -92,7 +107,14 @@ class Writer:
         jobs = [partial(job, obj, cs[i:i + 100]) for obj, cs in by_obj.items() for i in range(0, len(cs), 100)]
         for chunk, results in self.p._parallel(jobs):
             for c in chunk:
-                report(c, results.get(c.resource.name))
+                err = results.get(c.resource.name)
+                also: tuple[FollowOn, ...] = ()
+                if err is None and then is not None:
+                    try:
+                        also = then(c)
+                    except ProviderError as e:
+                        err = e.message
+                _tell(report, c, err, also)
 
     # -- properties --------------------------------------------------------------------------
     def _create_properties(self, obj: str, chunk: list[Change]) -> dict[str, str | None]:
@@ -195,20 +217,30 @@ class Writer:
                      property_body(r.name, c.after.attributes, False, self.p.formula_for(c.after)))
         calc = c.after.attributes.get("calculation")
         if isinstance(calc, dict) and calc != (c.before.attributes.get("calculation") if c.before else None):
-            self._rewrite_bands_over(str(r.object), r.name, calc)
+            self._also[c.address] = self._rewrite_bands_over(str(r.object), r.name, calc)
 
-    def _rewrite_bands_over(self, obj: str, source: str, calc: dict[str, Any]) -> None:
-        """Rewrite the formula of each live band that writes ``source``'s calculation in place (a
-        plan shows the score's change once, at the score: :func:`compiler.diff.fold_inlined_sources`),
-        unless the band has a change of its own in this wave (that one sends the whole formula)."""
+    def _bands_after_create(self, c: Change) -> tuple[FollowOn, ...]:
+        """A score created (again) under live bands that carry an older calculation rewrites them."""
+        calc = c.resource.attributes.get("calculation")
+        if not isinstance(calc, dict):
+            return ()
+        return self._rewrite_bands_over(str(c.resource.object), c.resource.name, calc)
+
+    def _rewrite_bands_over(self, obj: str, source: str, calc: dict[str, Any]) -> tuple[FollowOn, ...]:
+        """Rewrite the formula of each live band that writes ``source``'s calculation in place, when
+        it carries another one (a plan shows the score's change once, at the score:
+        :func:`compiler.diff.fold_inlined_sources`), unless the band has a change of its own in this
+        wave (that one sends the whole formula).  The rewrites made, for the apply report."""
         from compiler.backends.hubspot_formula import calculation_to_formula
         from providers.hubspot.provider import _sources_of
 
+        done: list[FollowOn] = []
         for band in self.live.resources:
             bcalc = band.attributes.get("calculation")
             if (band.type != "property" or band.object != obj or band.address in self._in_wave
                     or not isinstance(bcalc, dict) or bcalc.get("kind") != "bands"
-                    or str(bcalc.get("source")) != source or not isinstance(bcalc.get("source_calculation"), dict)):
+                    or str(bcalc.get("source")) != source or not isinstance(bcalc.get("source_calculation"), dict)
+                    or bcalc.get("source_calculation") == calc):
                 continue
             new = {**bcalc, "source_calculation": calc}
             formula, diags = calculation_to_formula(new, self.p._type_lookup(obj), self.p._option_lookup(obj, []),
@@ -218,6 +250,11 @@ class Writer:
             attrs = {**band.attributes, "calculation": new}
             self.p._json(f"update {band.address} (its score changed)", self.crm.properties.core_api.update,
                          obj, band.name, property_body(band.name, attrs, False, formula))
+            source_address = make_address("property", obj, source)
+            done.append(FollowOn(band.address, "update",
+                                 f"formula rewritten over the new calculation of {source_address} (it carries "
+                                 "the score in place)"))
+        return tuple(done)
 
     def _property_create(self, c: Change) -> None:
         r = c.resource
@@ -227,6 +264,7 @@ class Writer:
             lambda: self.p._json(f"create {r.address}", api.create, r.object,
                                  property_body(r.name, r.attributes, True, self.p.formula_for(r))),
             lambda: bool(self._existing_properties(str(r.object), [r.name])))
+        self._also[c.address] = self._bands_after_create(c)  # a replace: created again
 
     def _property_delete(self, c: Change) -> None:
         r = c.resource
@@ -281,11 +319,13 @@ class Writer:
 
     # -- lists ------------------------------------------------------------------------------
     def _filter_branch(self, r: Any) -> dict[str, Any]:
-        from compiler.backends.hubspot_filters import condition_to_filter_branch
+        from compiler.backends.hubspot_filters import TIME_ZONE, condition_to_filter_branch
         from compiler.conditions.ast import from_data
 
+        # the plan's zone (realize noted the portal's wherever a date filter counts days from today)
         fb, diags = condition_to_filter_branch(from_data(r.attributes["filter"]),
-                                               self.p._type_lookup(str(r.object)))
+                                               self.p._type_lookup(str(r.object)),
+                                               str(r.attributes.get("time_zone") or TIME_ZONE))
         if fb is None:
             raise ProviderError(f"{r.address}: {diags[0].summary if diags else 'cannot express the filter'}")
         return fb
@@ -334,10 +374,12 @@ class Writer:
     # -- workflows --------------------------------------------------------------------------
     def _flow_body(self, r: Any) -> dict[str, Any]:
         """The create body (POST schema fields only; the PUT body is cut down by ``put_body``)."""
+        from compiler.backends.hubspot_filters import TIME_ZONE
         from compiler.backends.hubspot_flows import workflow_to_flow
 
         body, diags = workflow_to_flow(r.name, r.attributes, self.p._type_lookup(str(r.object)),
-                                       resolve=self.p.resolve, env_name=self.p.env_name)
+                                       resolve=self.p.resolve, env_name=self.p.env_name,
+                                       zone=str(r.attributes.get("time_zone") or TIME_ZONE))
         errs = [d for d in diags if d.is_error]
         if errs:
             raise ProviderError(f"{r.address}: {errs[0].summary}")

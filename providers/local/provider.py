@@ -18,7 +18,7 @@ from compiler.catalog import NO_EXTRAS, PortalExtras
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource
 from compiler.plan import Change
-from providers.base import LiveState, LockHeld, ProviderError, RecordSample, apply_one
+from providers.base import LiveState, LockHeld, ProviderError, RecordSample, Report, apply_one
 from providers.local import store
 
 LOCK_NAME = "apply"
@@ -75,9 +75,12 @@ class LocalProvider:
 
     name = "local"
 
-    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS, *, lock_wait_s: float = 30.0) -> None:
+    def __init__(self, path: Path, portal: PortalExtras = NO_EXTRAS, *, lock_wait_s: float = 30.0,
+                 time_zone: str = "UTC") -> None:
         self.path = path
         self.portal = portal
+        #: the environment's ``time_zone`` (gtm.yaml): the midnight that starts "today" for date filters
+        self._time_zone = time_zone
         self.lock_wait_s = lock_wait_s
         try:
             self.conn = store.connect(path, lock_wait_s)
@@ -89,11 +92,17 @@ class LocalProvider:
     def read(self) -> LiveState:
         rows = self.conn.execute(
             "SELECT type, object, name, attributes, hubspot_defined FROM resources ORDER BY address").fetchall()
-        out = [Resource(t, o, n, json.loads(a), readonly=bool(h)) for t, o, n, a, h in rows]
+        out = [_with_stored_zone(Resource(t, o, n, json.loads(a), readonly=bool(h))) for t, o, n, a, h in rows]
         return LiveState(_with_portal(_with_pipeline_options(out), self.portal), [])
 
+    def time_zone(self) -> str:
+        """The environment's time zone (gtm.yaml ``time_zone``, UTC by default)."""
+        return self._time_zone
+
     def realize(self, desired: list[Resource]) -> tuple[list[Resource], list[Diagnostic]]:
-        return desired, []
+        """Lists and workflows whose conditions count days from today carry the zone they count in
+        (``time_zone``), so that changing the environment's zone is a planned change."""
+        return [_with_zone(r, self._time_zone) for r in desired], []
 
     # -- records ------------------------------------------------------------------
     def _calcs(self, obj: str) -> list[tuple[str, dict[str, Any]]]:
@@ -197,8 +206,7 @@ class LocalProvider:
     def apply_change(self, change: Change, live: LiveState) -> None:
         apply_one(self, change, live)
 
-    def apply_changes(self, changes: list[Change], live: LiveState,
-                      report: Callable[[Change, str | None], None]) -> None:
+    def apply_changes(self, changes: list[Change], live: LiveState, report: Report) -> None:
         """One transaction per wave; on failure nothing of the wave is kept and every change reports it."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -248,6 +256,28 @@ PIPELINE_OPTIONS: dict[tuple[str, str], str] = {
     ("deals", "pipeline"): "pipelines", ("deals", "dealstage"): "stages",
     ("tickets", "hs_pipeline"): "pipelines", ("tickets", "hs_pipeline_stage"): "stages",
 }
+
+
+_CONDITION_KEYS = {"list": ("filter",), "workflow": ("enrollment", "goal")}
+
+
+def _counts_days(r: Resource) -> bool:
+    from compiler.conditions.ast import counts_days
+
+    return any(counts_days(r.attributes.get(k)) for k in _CONDITION_KEYS.get(r.type, ()))
+
+
+def _with_zone(r: Resource, zone: str) -> Resource:
+    if not _counts_days(r):
+        return r
+    return r.with_attributes({**r.attributes, "time_zone": zone})
+
+
+def _with_stored_zone(r: Resource) -> Resource:
+    """A stored list or workflow written before gtm noted time zones counted its days in UTC."""
+    if "time_zone" in r.attributes or not _counts_days(r):
+        return r
+    return r.with_attributes({**r.attributes, "time_zone": "UTC"})
 
 
 def _options(values: list[str]) -> list[dict[str, Any]]:

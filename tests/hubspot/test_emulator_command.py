@@ -24,7 +24,8 @@ def test_gtm_emulator_serves_and_stops() -> None:
     port = _free_port()
     env = {**os.environ, "GTM_EMULATOR_TOKEN": "pat-cmd", "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-c", "from gtm.cli import main; main()", "emulator", "--port",
-                             str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             str(port), "--time-zone", "Europe/Berlin"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}/crm/v3/pipelines/deals"
         deadline = time.monotonic() + 30
@@ -38,6 +39,9 @@ def test_gtm_emulator_serves_and_stops() -> None:
         assert r.status_code == 200
         assert [p["id"] for p in r.json()["results"]] == ["default"]
         assert "X-HubSpot-RateLimit-Max" in r.headers
+        details = requests.get(f"http://127.0.0.1:{port}/account-info/v3/details",
+                               headers={"Authorization": "Bearer pat-cmd"}, timeout=2)
+        assert details.json()["timeZone"] == "Europe/Berlin"
         bad = requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=2)
         assert bad.status_code == 401 and bad.json()["category"] == "INVALID_AUTHENTICATION"
     finally:
@@ -47,3 +51,10 @@ def test_gtm_emulator_serves_and_stops() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_gtm_emulator_refuses_an_unknown_time_zone() -> None:
+    from tests.conftest import gtm
+
+    r = gtm("emulator", "--token", "pat-cmd", "--time-zone", "Mars/Olympus_Mons")
+    assert r.exit_code == 2 and "--time-zone" in r.output and "IANA" in r.output, r.output

@@ -4,7 +4,8 @@ Each directory under ``tests/fixtures/leaf_diagnostics/`` holds the spec files t
 the example specs (``specs/``) and a ``case.yaml``: the providers to plan on and the errors
 expected, each as ``code``, ``at`` (``file:line:col``), the text found there (``token``) and a
 piece of the hint (a did-you-mean where a name is close).  The plan must report exactly those
-errors (one per defect), on every provider listed.
+errors (one per defect), on every provider listed; ``warnings``, when given, are checked the same
+way among the warnings of the codes they name.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ PARAMS = [(case.name, provider) for case in sorted(CASES.iterdir())
           for provider in yaml.safe_load((case / "case.yaml").read_text())["providers"]]
 
 
-def _errors(ws: Path) -> list[dict[str, Any]]:
+def _errors(ws: Path, severity: str = "error") -> list[dict[str, Any]]:
     r = gtm("plan", "--format", "json")
     out = []
     for d in json.loads(r.stdout)["diagnostics"]:
-        if d["severity"] != "error":
+        if d["severity"] != severity:
             continue
         rng = d["range"]
         line = (ws / rng["file"]).read_text().splitlines()[rng["line"] - 1]
@@ -50,7 +51,8 @@ def test_plan_time_diagnostic_points_at_the_leaf(case: str, provider: str, tmp_p
         for f in (CASES / case / "specs").iterdir():
             shutil.copy(f, ws / "specs" / f.name)
         monkeypatch.chdir(ws)
-        return _errors(ws)
+        codes = {w["code"] for w in spec.get("warnings") or []}
+        return _errors(ws) + [w for w in _errors(ws, "warning") if w["code"] in codes]
 
     if provider == "local":
         ws.mkdir()
@@ -62,7 +64,8 @@ def test_plan_time_diagnostic_points_at_the_leaf(case: str, provider: str, tmp_p
             write_workspace(ws, emu.base_url)
             monkeypatch.setenv(TOKEN_ENV, TOKEN)
             got = plan()
-    assert [(e["code"], e["at"]) for e in got] == [(e["code"], e["at"]) for e in spec["errors"]], got
-    for e, want in zip(got, spec["errors"], strict=True):
+    want_all = [*spec["errors"], *(spec.get("warnings") or [])]
+    assert [(e["code"], e["at"]) for e in got] == [(e["code"], e["at"]) for e in want_all], got
+    for e, want in zip(got, want_all, strict=True):
         assert e["token"].startswith(str(want["token"])), (e, want)
         assert str(want.get("hint", "")) in e["hint"], (e, want)

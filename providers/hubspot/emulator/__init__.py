@@ -10,7 +10,8 @@ Public API (:mod:`.server`)::
 
 Switches (``configure`` or ``POST /_emulator/config``): ``rate_limit_per_10s``,
 ``rate_limit_window_ms``, ``daily_limit``, ``latency_ms``, ``error_rate``, ``seed_random``,
-``archived_name_reuse``, ``granted_scopes``, and the test-only ``legacy_filter_shapes``.
+``archived_name_reuse``, ``granted_scopes``, ``time_zone`` (the portal's, an IANA name), and the
+test-only ``legacy_filter_shapes``.
 ``GET /_emulator/stats`` and ``POST /_emulator/reset-stats`` expose the counters.  All need the bearer token.
 
 Modules, one job each:
@@ -33,11 +34,13 @@ lists              list routes; filter trees in ``list_filters``
 flows              automation v4 flow routes
 records, search    CRM record routes / record search; values in ``record_values``
 control            ``/_emulator/*`` routes
+account_api        ``GET /account-info/v3/details`` (the portal's time zone)
+directory_api      owners and marketing emails (read-only, seeded by ``directory``)
 formula            calculation-property formulas (``formula_ast``, ``formula_parser``,
                    ``formula_eval`` behind the :mod:`.formula` facade)
 =================  ===========================================================
 
 Not emulated (the provider does not use them): list folders and memberships, pipeline
-audits, the lifecycle-stage pipelines, associations, owners, users, sequences, forms,
+audits, the lifecycle-stage pipelines, associations, users, sequences, forms,
 HubDB, custom object schemas, the date-versioned (``2026-03``...) paths.
 """

@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import control, directory_api, flows, groups, lists, pipelines, properties, records, search, stages
+from . import account_api, control, directory_api, flows, groups, lists, pipelines, properties, records, search, stages
 from .errors import ApiError, missing_scopes, not_found, unauthenticated
 from .ratelimit import throttled
 from .requestio import respond
@@ -39,6 +39,7 @@ BLUEPRINTS = (
     lists.bp,
     flows.bp,
     directory_api.bp,
+    account_api.bp,
     search.bp,
     records.bp,
     control.bp,
@@ -137,7 +138,7 @@ def _after(response: Response) -> Response:
 
 def _api_error(exc: ApiError) -> Response:
     correlation_id = g.get("correlation_id") or str(uuid.uuid4())
-    response = respond(exc.envelope(correlation_id), exc.status)
+    response = Response(b"", exc.status) if exc.empty else respond(exc.envelope(correlation_id), exc.status)
     response.headers.update(exc.headers)
     return response
 

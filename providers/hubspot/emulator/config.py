@@ -29,6 +29,9 @@ class EmulatorConfig:
     # (rule R2 of filter_rules.py), to seed a list or flow as an older gtm wrote it, as in a portal
     # where the property changed type after the list was made.  HubSpot has no such switch.
     legacy_filter_shapes: bool = False
+    # the portal's time zone (an IANA name), served at GET /account-info/v3/details and used for
+    # INDEXED time points whose timezoneSource is PORTAL or USER (CUSTOM ones carry their own zoneId)
+    time_zone: str = "UTC"
 
     def update(self, **options: Any) -> None:
         """Validate and apply ``options``; raise ``ValueError`` naming the first bad one."""
@@ -73,6 +76,8 @@ def _check(key: str, value: Any) -> Any:
         raise ValueError(f"{key} must be true or false")
     if key == "fault_rules":
         return _fault_rules(value)
+    if key == "time_zone":
+        return _time_zone(value)
     if value is None or (isinstance(value, list | tuple | set) and all(isinstance(s, str) for s in value)):
         return None if value is None else sorted(set(value))
     raise ValueError("granted_scopes must be a list of scope names or null")
@@ -102,3 +107,15 @@ def _fault_rules(value: Any) -> list[dict[str, Any]] | None:
             raise ValueError("a fault rule's times must be a positive integer")
         rules.append({"method": method.upper(), "path": path, "fault": str(fault), "times": times})
     return rules
+
+
+def _time_zone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if isinstance(value, str) and value.strip():
+        try:
+            ZoneInfo(value.strip())
+            return value.strip()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValueError("time_zone must be an IANA time zone name such as UTC or America/New_York")

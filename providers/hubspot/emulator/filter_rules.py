@@ -95,6 +95,20 @@ def _legacy_shapes() -> bool:
     return has_app_context() and runtime().config.legacy_filter_shapes
 
 
+#: SPEC ``PublicIndexedTimePoint.timezoneSource``: where the zone comes from
+TIMEZONE_SOURCES = frozenset({"CUSTOM", "USER", "PORTAL"})
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
@@ -111,6 +125,11 @@ def _check_time_point(point: Any, where: str, property_of: PropertyOf) -> None:
             raise _bad(where, f"indexReference.referenceType must be one of {sorted(INDEX_REFERENCES)}")
         if not isinstance(point.get("zoneId"), str) or not point["zoneId"]:
             raise _bad(where, "an INDEXED time point needs a zoneId")  # SPEC: zoneId required
+        if not _known_zone(point["zoneId"]):  # STRICT: a zone HubSpot cannot resolve is refused
+            raise _bad(where, f"zoneId '{point['zoneId']}' is not a known time zone")
+        source = point.get("timezoneSource", "CUSTOM")
+        if source not in TIMEZONE_SOURCES:  # SPEC: CUSTOM, USER or PORTAL (a free string there; STRICT)
+            raise _bad(where, f"timezoneSource must be one of {sorted(TIMEZONE_SOURCES)}")
         offset = point.get("offset", {})
         if not isinstance(offset, dict) or not set(offset) <= OFFSET_FIELDS or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in offset.values()):

@@ -9,7 +9,10 @@ here): the root is an ``OR`` branch whose direct sub-branches are ``AND`` branch
 
 Evaluation (for list ``size``): PROPERTY filters with operation types BOOL, NUMBER,
 RANGED_NUMBER, STRING, MULTISTRING, ENUMERATION and ALL_PROPERTY are evaluated against
-records' current values (calculated ones included), strings case-insensitively.  A
+records' current values (calculated ones included), strings case-insensitively, and
+TIME_POINT / TIME_RANGED ones with ``DATE`` points (UTC) and ``INDEXED`` ``NOW`` / ``TODAY`` points
+counted in the point's zone (its ``zoneId``, or the portal's ``time_zone`` for ``timezoneSource``
+``PORTAL`` / ``USER``).  A
 record with no value matches only when ``includeObjectsWithNoValueSet`` is true (except
 IS_KNOWN/IS_UNKNOWN).  Other filter types (page views, events, associations...) match
 nothing, since the emulator keeps no such data.
@@ -18,9 +21,10 @@ nothing, since the emulator keeps no such data.
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import validation
 from .filter_rules import check_property_filter
@@ -188,9 +192,38 @@ def _instant(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _portal_zone() -> str:
+    """The emulated portal's time zone (the ``time_zone`` switch); UTC outside a request."""
+    from flask import has_app_context
+
+    from .runtime import runtime
+
+    return runtime().config.time_zone if has_app_context() else "UTC"
+
+
+def point_zone(point: dict[str, Any]) -> str | None:
+    """The zone an ``INDEXED`` point counts in: its ``zoneId`` when ``timezoneSource`` is ``CUSTOM``
+    (or absent), the portal's for ``PORTAL`` and ``USER`` (the emulator has no per-user zone)."""
+    if str(point.get("timezoneSource") or "CUSTOM") in ("PORTAL", "USER"):
+        return _portal_zone()
+    zone = point.get("zoneId")
+    return zone if isinstance(zone, str) else None
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def _point(point: dict[str, Any]) -> datetime | None:
-    """A time point as an instant.  Every zone is read as UTC (the emulator keeps no portal time
-    zone); month/quarter/year offsets and WEEK/MONTH/... references are not evaluated (None)."""
+    """A time point as an instant.  ``INDEXED`` ``TODAY`` is midnight in the point's zone
+    (:func:`point_zone`) and day/week offsets are calendar days there; hour and smaller offsets are
+    elapsed time.  ``DATE`` points are read in UTC.  Month/quarter/year offsets and WEEK/MONTH/...
+    references are not evaluated (None)."""
     now = datetime.now(UTC)
     if point.get("timeType") == "DATE":
         try:
@@ -201,12 +234,18 @@ def _point(point: dict[str, Any]) -> datetime | None:
             return None
     if point.get("timeType") != "INDEXED":
         return None
+    tz = _zone(point_zone(point))
     ref = (point.get("indexReference") or {}).get("referenceType")
-    base = {"NOW": now, "TODAY": datetime(now.year, now.month, now.day, tzinfo=UTC)}.get(str(ref))
     offset = point.get("offset") or {}
-    if base is None or not set(offset) <= set(_OFFSET_UNITS):
+    if tz is None or ref not in ("NOW", "TODAY") or not set(offset) <= set(_OFFSET_UNITS):
         return None
-    return base + timedelta(milliseconds=sum(int(v) * _OFFSET_UNITS[k] for k, v in offset.items()))
+    local = now.astimezone(tz).replace(tzinfo=None)
+    if ref == "TODAY":
+        local = datetime(local.year, local.month, local.day)
+    calendar = timedelta(days=int(offset.get("days", 0)) + 7 * int(offset.get("weeks", 0)))
+    elapsed = sum(int(v) * _OFFSET_UNITS[k] for k, v in offset.items() if k not in ("days", "weeks"))
+    base = (local + calendar).replace(tzinfo=tz).astimezone(UTC)
+    return base + timedelta(milliseconds=elapsed)
 
 
 def _time_match(op: dict[str, Any], value: str) -> bool:
