@@ -45,9 +45,11 @@ fields instead (filters → conditions, actions → neutral actions), so the edi
 
 Action types (``actionTypeId``; ``actionTypeVersion`` 0).  DOC: HubSpot's v4 "workflow actions
 and enrollment types" reference says ``"0-1"`` designates a DELAY action and built-in actions have
-version 0.  The other ids are OBSERVED in third-party code that creates flows against live portals
-(fields reverse-engineered from ``GET /automation/v4/flows/{id}``), not in HubSpot's own docs; see
-:data:`ACTION_TYPES`.
+version 0, and its action-type table lists ``0-3`` create task, ``0-4`` send marketing email,
+``0-5`` set property, ``0-8`` internal email notification (the rows are transcribed in
+``AndrewGarwood/HubSpot`` ``src/api/automation/types/Action.ts``).  Their ``fields`` are OBSERVED in
+third-party code that creates flows against live portals (read back with
+``GET /automation/v4/flows/{id}``); see :data:`ACTION_TYPES`.
 
 Portal references.  HubSpot needs a marketing-email ``content_id`` for ``send_email`` and owner,
 user or team ids for assignees and recipients other than the record owner.  An action may carry
@@ -86,12 +88,13 @@ from compiler.ir import OBJECT_TYPE_IDS, make_address
 Resolver = Callable[[str, str], str | None]
 
 #: neutral action type -> (HubSpot actionTypeId, provenance).  DOC: HubSpot's v4 "workflow actions
-#: and enrollment types" reference (``0-1`` is DELAY; built-in types have ``actionTypeVersion`` 0) and
-#: the v4 guide's example flow (``0-9`` in-app notification with ``user_ids``).  OBSERVED: flows built
-#: against live portals by third-party tools on GitHub, which name ``0-3`` create task, ``0-4`` send
-#: marketing email (``content_id``), ``0-5`` set property (``property_name`` + ``value``) and ``0-8``
-#: internal email notification (``subject``, ``body``, ``user_ids`` / ``owner_properties``).  The
-#: emulator enforces the same table (providers/hubspot/emulator/flow_rules.py).
+#: and enrollment types" reference (``0-1`` is DELAY; built-in types have ``actionTypeVersion`` 0; its
+#: action-type table names ``0-3`` create task, ``0-4`` send marketing email, ``0-5`` set property,
+#: ``0-8`` internal email notification) and the v4 guide's example flow (``0-9`` in-app notification
+#: with ``user_ids``).  OBSERVED: the fields, in flows built against live portals by third-party
+#: tools on GitHub: ``content_id``; ``property_name`` + ``value``; ``subject``, ``body``, ``user_ids``
+#: / ``owner_properties``.  The emulator enforces the same table
+#: (providers/hubspot/emulator/flow_rules.py).
 ACTION_TYPES: dict[str, tuple[str, str]] = {
     "delay": ("0-1", "DOC: v4 action reference, '\"0-1\" designates a DELAY action'"),
     "create_task": ("0-3", "OBSERVED: create task, fields task_type/subject/body/associations/"

@@ -45,10 +45,47 @@ def _refused(client: HubSpot, method: str, path: str, body: dict[str, Any], frag
 # -- request fields (SPEC create/put schemas; unknown fields STRICT) ------------------------------------------
 @pytest.mark.parametrize("field", ["blockedDates", "timeWindows", "customProperties", "dataSources",
                                    "suppressionListIds", "canEnrollFromSalesforce"])
-def test_create_without_a_required_field_is_refused(client: HubSpot, field: str) -> None:
+def test_create_fills_the_fields_hubspot_defaults(client: HubSpot, field: str) -> None:
+    """HubSpot's own CLI reference (HubSpot/agent-cli-skills, workflow-json-reference.md): the spec
+    marks these required, the API fills defaults, a minimal body creates."""
+    body = {k: v for k, v in contact_flow().items() if k != field}
+    r = call(client, "POST", FLOWS, body)
+    assert r.status_code == 201, r.text
+    assert r.json()[field] == {"canEnrollFromSalesforce": False, "customProperties": {}}.get(field, [])
+
+
+def test_hubspots_minimal_create_body_is_created(client: HubSpot) -> None:
+    minimal = {"name": "My flow", "type": "CONTACT_FLOW", "flowType": "WORKFLOW", "isEnabled": False,
+               "objectTypeId": "0-1", "actions": []}
+    r = call(client, "POST", FLOWS, minimal)
+    assert r.status_code == 201, r.text
+    assert r.json()["revisionId"] == "1" and r.json()["crmObjectCreationStatus"] == "COMPLETE"
+
+
+@pytest.mark.parametrize("field", ["actions", "flowType", "isEnabled", "objectTypeId"])
+def test_create_without_a_field_of_the_minimal_body_is_refused(client: HubSpot, field: str) -> None:
     body = {k: v for k, v in contact_flow().items() if k != field}
     err = _refused(client, "POST", FLOWS, body, f"Missing required creator property '{field}'")
     assert err["context"] == {"missingField": [field]}
+
+
+def test_flow_type_is_the_discriminator_hubspot_names(client: HubSpot) -> None:
+    """OBS-695 (hubspot-api-nodejs#695): a live portal's answers for a missing or mismatched ``type``."""
+    body = {k: v for k, v in contact_flow().items() if k != "type"}
+    _refused(client, "POST", FLOWS, body, "Some required fields were not set: [type]")
+    _refused(client, "POST", FLOWS, {**platform_flow(), "objectTypeId": "0-1"},
+             'Expected an object type other than "0-1" objectType but got "0-1"')
+
+
+def test_the_retired_list_action_answers_500_with_no_body(client: HubSpot) -> None:
+    """OBS-695: ``0-13`` (list membership, still in the v4 guide's example) answers HTTP 500 with an
+    empty body on a live portal; HubSpot split it into ``0-63809083`` / ``0-63863438``."""
+    r = call(client, "POST", FLOWS, _with_action(_action("0-13", {"operation": "ADD", "list_id": "178"})))
+    assert r.status_code == 500 and r.content == b""
+    ok = call(client, "POST", FLOWS, _with_action(_action("0-63809083", {"listId": "178",
+                                                                         "targetObject": "{{ enrolled_object }}"})))
+    assert ok.status_code == 201, ok.text
+    _refused(client, "POST", FLOWS, _with_action(_action("0-63863438", {"listId": "178"})), "fields.targetObject")
 
 
 def test_next_available_action_id_on_create_is_an_unknown_field(client: HubSpot) -> None:

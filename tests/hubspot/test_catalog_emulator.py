@@ -161,3 +161,74 @@ def test_a_calculated_dropdown_reading_a_calculated_property_fails_at_plan(
     tiers.write_text(tiers.read_text().replace("        - {property: days_to_close, lte: 30}\n", ""))
     scoring.write_text(scoring.read_text().replace("hs_is_unworked, eq: true", "hs_email_optout, eq: false"))
     plan_apply_converge()
+
+
+def _every_default(obj: str, formula: bool) -> list[dict[str, object]]:
+    """A leaf on every catalog property of ``obj`` a condition can test: an enumeration's first and
+    last values, a bool, a number, a date (``known`` in formulas, ``older_than_days`` in filters)
+    and, in filters, text.  A formula (a tier, a score the bands write in place) skips calculation
+    formulas, which a calculated dropdown cannot read (GTM502)."""
+    out: list[dict[str, object]] = []
+    for p in catalog.properties(obj):
+        name, ptype = p["name"], p["type"]
+        if formula and p["fieldType"] == "calculation_equation":
+            continue
+        if ptype == "enumeration":
+            values = catalog.property_options(obj, name) if catalog.checked_options(obj, name) else ()
+            out.append({"property": name, "in": sorted({values[0], values[-1]})} if values
+                       else {"property": name, "known": True})
+        elif ptype == "bool":
+            out.append({"property": name, "eq": True})
+        elif ptype == "number":
+            out.append({"property": name, "gte": 1})
+        elif ptype in ("date", "datetime"):
+            out.append({"property": name, "known": True} if formula else {"property": name, "older_than_days": 3})
+        elif ptype in ("string", "phone_number") and not formula:
+            out.append({"property": name, "contains": "x"})
+    return out
+
+
+def _write_every_default_tree(ws: Path) -> int:
+    import yaml
+
+    specs = ws / "specs"
+    specs.mkdir(parents=True)
+    rules = [{"id": f"r{i}", "points": 1, "when": leaf} for i, leaf in enumerate(_every_default("contacts", True))]
+    (specs / "scoring.yaml").write_text(yaml.safe_dump({
+        "kind": "LeadScoring", "rules": rules, "mql": {"min_score": 40},
+        "bands": [{"id": "hot", "min": 40, "route": "sales"}, {"id": "cold", "max": 39, "route": "marketing"}]},
+        sort_keys=False))
+    company = _every_default("companies", True)
+    tiers = [{"id": f"tier-{i // 20 + 1}", "personalization": "account", "when": {"any": company[i:i + 20]}}
+             for i in range(0, len(company), 20)]
+    (specs / "tiers.yaml").write_text(yaml.safe_dump({"kind": "Tiers", "object": "companies", "tiers": tiers},
+                                                     sort_keys=False))
+    alerts = []
+    for obj in ("deals", "companies", "contacts"):
+        leaves = _every_default(obj, False)
+        alerts += [{"kind": "AlertRule", "id": f"{obj}-{i}", "object": obj, "when": {"any": leaves[i:i + 40]},
+                    "severity": "info", "notify": ["owner"]} for i in range(0, len(leaves), 40)]
+    (specs / "alerts.yaml").write_text(yaml.safe_dump_all(alerts, sort_keys=False))
+    return len(rules) + len(company) + sum(len(a["when"]["any"]) for a in alerts)  # type: ignore[index]
+
+
+def test_every_default_property_by_its_internal_name(tmp_path: Path, emulator: EmulatorServer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree naming every property of a fresh portal a condition can test (scores, tiers, alerts on
+    contacts, companies and deals) validates, applies and converges on the local provider and on the
+    strict emulator."""
+    ws = tmp_path / "ws"
+    named = _write_every_default_tree(ws)
+    assert named > 600
+    (ws / "gtm.yaml").write_text(
+        "version: 1\nname: every-default\nenvironments:\n  local: {provider: local}\n"
+        f"  emu:\n    provider: hubspot\n    token_env: {TOKEN_ENV}\n    base_url: '{emulator.base_url}'\n"
+        "default_environment: local\n")
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    r = gtm("validate")
+    assert r.exit_code == 0, r.output
+    plan_apply_converge()
+    ws_file = ws / "gtm.yaml"
+    ws_file.write_text(ws_file.read_text().replace("default_environment: local", "default_environment: emu"))
+    plan_apply_converge()

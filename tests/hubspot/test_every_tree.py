@@ -135,6 +135,33 @@ def _workspace(ws: Path, specs: Path, ws_yaml: Path, emulator: EmulatorServer) -
     return portal
 
 
+def _only_documented_shapes(emulator: EmulatorServer) -> int:
+    """Every live gtm formula calls only HubSpot's documented functions, and every live filter on an
+    enumeration (lists, flow enrolment, goals, re-enrolment triggers) uses an enumeration operation
+    or a known/unknown test, never a string one.  Returns how many of both it checked."""
+    from compiler.backends.hubspot_formula import undocumented_functions
+    from tests.hubspot.test_filter_shapes import OBJECT_NAMES, _filters, _flow_branches
+
+    core = client(emulator).crm.properties.core_api
+    checked = 0
+    types: dict[str, dict[str, str]] = {}
+    for obj in set(OBJECT_NAMES.values()):
+        props = core.get_all(obj).results
+        types[obj] = {p.name: p.type for p in props}
+        for p in props:
+            if p.name.startswith("gtm_") and p.calculation_formula:
+                assert undocumented_functions(p.calculation_formula) == [], (obj, p.name, p.calculation_formula)
+                checked += 1
+    branches = [(OBJECT_NAMES[str(x["objectTypeId"])], x["filterBranch"]) for x in _live_lists(emulator)]
+    branches += [(OBJECT_NAMES[str(f["objectTypeId"])], b) for f in _live_flows(emulator) for b in _flow_branches(f)]
+    for obj, branch in branches:
+        for f in _filters(branch):
+            if types[obj].get(f["property"]) == "enumeration":
+                assert f["operation"]["operationType"] in ("ENUMERATION", "ALL_PROPERTY"), (obj, f)
+                checked += 1
+    return checked
+
+
 def _second_compile_equals_live(ws: Path, emulator: EmulatorServer) -> int:
     s, _ = open_session(load_project(ws), None)
     assert s is not None
@@ -181,6 +208,32 @@ def test_tree_applies_first_time_and_equals_a_second_compile(
     assert applied.exit_code == 0, applied.output
     again = gtm("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
+    assert _second_compile_equals_live(ws, emulator) > 0
+    _only_documented_shapes(emulator)
+
+
+def test_later_applies_keep_documented_shapes(tmp_path: Path, emulator: EmulatorServer,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first apply, each kind of edit (scoring points, a band boundary, a tier condition,
+    a stage limit, an SLA, a sequence step, a UTM option, a persona title) is applied as an update:
+    the formulas and filters written then are documented shapes too, and converge."""
+    from tests.views.test_update_goldens import EDITS
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    _workspace(ws, REPO / "specs", REPO / "gtm.yaml", emulator)
+    _create_extras(emulator, _portal(REPO / "gtm.yaml"))
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    monkeypatch.chdir(ws)
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    first = _only_documented_shapes(emulator)
+    for f, old, new in EDITS:
+        p = ws / "specs" / f
+        p.write_text(p.read_text().replace(old, new, 1))
+    r = gtm("apply", "--auto-approve")
+    assert r.exit_code == 0, r.output
+    assert "to change" in r.output and "0 to change" not in r.output, r.output
+    assert _only_documented_shapes(emulator) >= first > 10
     assert _second_compile_equals_live(ws, emulator) > 0
 
 

@@ -37,6 +37,7 @@ class ApiError(Exception):
         links: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         body: dict[str, Any] | None = None,
+        empty: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -48,6 +49,8 @@ class ApiError(Exception):
         self.links = links
         self.headers = headers or {}
         self.body = body
+        #: answer with no body at all (what a live portal sends for some 500s)
+        self.empty = empty
 
     def envelope(self, correlation_id: str) -> dict[str, Any]:
         """The JSON body for this error."""

@@ -7,6 +7,11 @@ Each rule names its source:
   required.
 * DOC - HubSpot's v4 guide / "Workflow actions and enrollment types" reference.
 * OBSERVED - flows read back from live portals (third-party code on GitHub).
+* HS-SKILLS - HubSpot's own ``HubSpot/agent-cli-skills`` repository,
+  ``workflow-automation/resources/workflow-json-reference.md`` (commit 62ddd52): the v4 flow body as
+  HubSpot's CLI sends it, checked by that CLI's acceptance test.
+* OBS-695 - hubspot-api-nodejs#695 / airbyte#83314 / hubspot-api-python#498 (one reporter, a live
+  Marketing Hub Pro portal, 2026-07-30): answers to wrong flow requests.
 * STRICT - HubSpot's behaviour is not documented; the emulator takes the stricter reading
   (listed as unverified in ``docs/emulator.md``).
 """
@@ -23,15 +28,21 @@ _COMMON_OPTIONAL = frozenset({"description", "enrollmentCriteria", "enrollmentSc
 _CONTACT_OPTIONAL = _COMMON_OPTIONAL | {"eventAnchor", "goalFilterBranch", "unEnrollmentSetting"}
 _PLATFORM_OPTIONAL = _COMMON_OPTIONAL | {"suppressionFilterBranch"}
 
-#: SPEC: api_{contact,platform}_flow_create_request_param.py -> (model, required, optional)
+#: the fields of api_{contact,platform}_flow_create_request_param.py (SPEC) that HubSpot fills with a
+#: default when a create leaves them out (HS-SKILLS: the spec marks them required, the API defaults
+#: them, and a body of only name, type, flowType, isEnabled, objectTypeId and actions is created)
+CREATE_DEFAULTED = {"CONTACT_FLOW": frozenset({"blockedDates", "canEnrollFromSalesforce", "customProperties",
+                                               "dataSources", "suppressionListIds", "timeWindows"}),
+                    "PLATFORM_FLOW": frozenset({"blockedDates", "customProperties", "dataSources", "timeWindows"})}
+#: SPEC: api_{contact,platform}_flow_create_request_param.py -> (model, required, optional); required
+#: is what HS-SKILLS's minimal body holds (whether HubSpot defaults any of these too is unverified)
 CREATE: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "CONTACT_FLOW": ("ApiContactFlowCreateRequest",
-                     frozenset({"actions", "blockedDates", "canEnrollFromSalesforce", "customProperties",
-                                "dataSources", "flowType", "isEnabled", "objectTypeId", "suppressionListIds",
-                                "timeWindows", "type"}), _CONTACT_OPTIONAL),
+                     frozenset({"actions", "flowType", "isEnabled", "objectTypeId", "type"}),
+                     _CONTACT_OPTIONAL | CREATE_DEFAULTED["CONTACT_FLOW"]),
     "PLATFORM_FLOW": ("ApiPlatformFlowCreateRequest",
-                      frozenset({"actions", "blockedDates", "customProperties", "dataSources", "flowType",
-                                 "isEnabled", "objectTypeId", "timeWindows", "type"}), _PLATFORM_OPTIONAL),
+                      frozenset({"actions", "flowType", "isEnabled", "objectTypeId", "type"}),
+                      _PLATFORM_OPTIONAL | CREATE_DEFAULTED["PLATFORM_FLOW"]),
 }
 #: SPEC: api_{contact,platform}_flow_put_request_param.py (no objectTypeId, flowType, dataSources;
 #: revisionId required)
@@ -55,17 +66,27 @@ SINGLE_CONNECTION_REQUIRED = ("actionId", "actionTypeId", "actionTypeVersion", "
 SINGLE_CONNECTION_FIELDS = frozenset({*SINGLE_CONNECTION_REQUIRED, "connection"})
 CONNECTION_REQUIRED = ("edgeType", "nextActionId")
 
-#: built-in action type id -> (what it is, required ``fields`` keys, source).
+#: built-in action type id -> (what it is, required ``fields`` keys, source).  The ids are those of
+#: the action-type table of HubSpot's v4 "workflow actions and enrollment types" reference (DOC-TABLE:
+#: the stored copy of the page shows the table's start; its rows are transcribed, with HubSpot's row
+#: descriptions, in AndrewGarwood/HubSpot ``src/api/automation/types/Action.ts``: 0-35, 0-1, 0-13,
+#: 0-4, 0-8, 0-9, 0-5, 0-3, 0-14).  Field names are OBSERVED in flows read back from live portals.
 ACTION_TYPES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "0-1": ("delay", ("delta", "time_unit"), "DOC: '0-1' designates a DELAY action; fields OBSERVED"),
-    "0-3": ("create task", ("task_type", "subject"), "OBSERVED"),
-    "0-4": ("send marketing email", ("content_id",), "OBSERVED"),
-    "0-5": ("set property value", ("property_name", "value"), "OBSERVED"),
-    "0-8": ("send internal email notification", ("subject", "body"), "OBSERVED"),
+    "0-3": ("create task", ("task_type", "subject"), "DOC-TABLE id; fields OBSERVED"),
+    "0-4": ("send marketing email", ("content_id",), "DOC-TABLE id; fields OBSERVED"),
+    "0-5": ("set property value", ("property_name", "value"),
+            "DOC-TABLE id; fields OBSERVED (property_name + a value object, by several independent tools)"),
+    "0-8": ("send internal email notification", ("subject", "body"), "DOC-TABLE id; fields OBSERVED"),
     "0-9": ("send in-app notification", ("user_ids", "delivery_method", "subject", "body"),
             "DOC: the v4 guide's example flow"),
-    "0-13": ("add to / remove from a static list", ("operation", "list_id"), "DOC: the v4 guide's example flow"),
+    "0-63809083": ("add to a static list", ("listId", "targetObject"), "OBS-695: what replaced 0-13 for adding"),
+    "0-63863438": ("remove from a static list", ("listId", "targetObject"),
+                   "OBS-695: what replaced 0-13 for removing"),
 }
+#: OBS-695: the list-membership type the v4 guide's example still shows answers 500 with an empty body
+#: when a flow is created with it on a live portal (HubSpot split it in two; see above)
+RETIRED_ACTION_TYPES = frozenset({"0-13"})
 DELAY_UNITS = ("MINUTES", "HOURS", "DAYS", "WEEKS")  # OBSERVED MINUTES and DAYS; the others STRICT-accepted
 
 
@@ -144,6 +165,8 @@ def check_action(index: int, action: dict[str, Any], directory: Directory) -> No
             if not isinstance(conn, dict) or conn.get(key) is None:
                 raise missing_field(key, "ApiConnection")
     type_id = str(action["actionTypeId"])
+    if type_id in RETIRED_ACTION_TYPES:
+        raise ApiError(500, "", "INTERNAL_ERROR", empty=True)  # OBS-695: HTTP 500, empty body
     if type_id not in ACTION_TYPES:
         raise _flow_error(f"{where}: unknown actionTypeId '{type_id}'", f"{where}.actionTypeId")
     # DOC: built-in action types have actionTypeVersion 0

@@ -77,7 +77,9 @@ def _check_actions(body: dict[str, Any]) -> int:
 
 
 def _check_flow(body: dict[str, Any]) -> None:
-    for key in ("type", "objectTypeId", "flowType", "isEnabled", "actions"):
+    if body.get("type") is None:  # OBS-695: the answer a live portal gives a flow without ``type``
+        raise validation("Some required fields were not set: [type]", context={"missingField": ["type"]})
+    for key in ("objectTypeId", "flowType", "isEnabled", "actions"):
         if body.get(key) is None:
             raise missing_field(key, "ApiFlowCreateRequest")
     if body["type"] not in FLOW_TYPES:
@@ -87,8 +89,10 @@ def _check_flow(body: dict[str, Any]) -> None:
     if not isinstance(body["isEnabled"], bool):
         raise validation("isEnabled must be a boolean")
     object_name_of(body["objectTypeId"])
-    if body["type"] == "CONTACT_FLOW" and body["objectTypeId"] != "0-1":
+    if body["type"] == "CONTACT_FLOW" and body["objectTypeId"] != "0-1":  # SPEC oneOf; message STRICT
         raise validation("CONTACT_FLOW flows run on contacts (objectTypeId 0-1); use PLATFORM_FLOW otherwise")
+    if body["type"] == "PLATFORM_FLOW" and body["objectTypeId"] == "0-1":  # OBS-695: this message
+        raise validation('Expected an object type other than "0-1" objectType but got "0-1"')
 
 
 def _build(body: dict[str, Any], flow_id: str, revision: int, created: str, state: PortalState) -> dict[str, Any]:
