@@ -3,12 +3,19 @@
 ``Path.read_bytes`` trusts the size the file system reports, which is 0 for devices and pipes,
 so an endless input is read until memory runs out.  :func:`read_limited` reads at most
 ``limit + 1`` bytes and says when there was more.
+
+State files gtm keeps under ``.gtm/`` (the journal) and files CI names for it must be regular
+files: :func:`read_regular` and :func:`open_regular_for_write` open without blocking and refuse a
+named pipe or a device, which would otherwise wait for a writer (or reader) for ever.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 CHUNK = 1 << 16
 
@@ -40,3 +47,49 @@ def read_limited(path: Path, limit: int, what: str | None = None) -> bytes:
     """The bytes of ``path`` (OSError as usual); raise :class:`TooLarge` past ``limit`` bytes."""
     with path.open("rb") as f:
         return read_stream(f, limit, what or str(path))
+
+
+def _kind(mode: int) -> str:
+    return "a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+
+
+def _not_regular(path: Path, fd: int) -> OSError | None:
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    return OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", str(path))
+
+
+def read_regular(path: Path, limit: int, what: str | None = None) -> bytes:
+    """Like :func:`read_limited`, for a file that must be a regular file: a named pipe or a device
+    is an OSError at once (opened without blocking, so a pipe without a writer cannot hang)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        bad = _not_regular(path, fd)
+        if bad:
+            raise bad
+        return read_stream(f, limit, what or str(path))
+
+
+def open_regular_for_write(path: Path, truncate: bool = False) -> TextIO:
+    """``path`` opened to append (or truncated) as UTF-8 text; an OSError when it is a named pipe,
+    a device or a directory (never a wait for a reader)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if not stat.S_ISREG(mode):  # checked first for a clear message; the fstat below closes the race
+        raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", str(path))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | (0 if truncate else os.O_APPEND), 0o644)
+    try:
+        bad = _not_regular(path, fd)
+        if bad:
+            raise bad
+        if truncate:
+            os.ftruncate(fd, 0)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "a" if not truncate else "w", encoding="utf-8")
+    except BaseException:
+        os.close(fd)
+        raise

@@ -26,6 +26,7 @@ from compiler.workspace import Workspace
 WORKSPACE_FILE = "gtm.yaml"
 SPEC_SUFFIXES = (".yaml", ".yml")
 MAX_SPEC_FILES = 5000
+MAX_TREE_ENTRIES = 50_000  # files and directories walked under the spec directory (spec files or not)
 ENV_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # fullmatch: no \n sneaks past a `$`
 
 
@@ -129,8 +130,16 @@ def find_spec_files(spec_dir: Path, root: Path) -> tuple[list[Path], list[Diagno
         diags.append(error("GTM018", f"cannot read directory {where}: {e.strerror or e}; its specs are not loaded",
                            SourceRange(where, 1, 1), hint="fix its permissions, or move it out of the spec tree"))
 
+    seen = 0
     for dirpath, dirnames, filenames in os.walk(spec_dir, onerror=unreadable, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        seen += len(dirnames) + len(filenames)
+        if seen > MAX_TREE_ENTRIES:  # `specs: /` would walk the whole file system (and /proc)
+            where = display_path(spec_dir, root)
+            return [], [*diags, error(
+                "GTM017", f"{where} holds more than {MAX_TREE_ENTRIES:,} files and directories; gtm stopped "
+                          "reading it and never plans from part of a spec tree", SourceRange(where, 1, 1),
+                hint="point `specs:` in gtm.yaml at the directory that holds only the spec files")]
         base = Path(dirpath)
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in SPEC_SUFFIXES:
@@ -160,6 +169,9 @@ def load_specs(spec_dir: Path, root: Path) -> tuple[SpecSet, list[str], list[Dia
     ss = SpecSet()
     diags: list[Diagnostic] = []
     disp_dir = display_path(spec_dir, root)
+    if spec_dir.exists() and not spec_dir.is_dir():
+        return ss, [], [error("GTM014", f"spec directory {disp_dir} is not a directory",
+                              SourceRange(disp_dir, 1, 1), hint="set `specs:` in gtm.yaml to the directory of specs")]
     if not spec_dir.is_dir():
         return ss, [], [error("GTM014", f"spec directory {disp_dir} does not exist",
                               SourceRange(disp_dir, 1, 1), hint="create it or set `specs:` in gtm.yaml")]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.bounded import TooLarge, read_limited
+from compiler.bounded import TooLarge, open_regular_for_write, read_regular
 
 MAX_JOURNAL_BYTES = 64 * 2**20
 
@@ -36,7 +36,7 @@ class Journal:
 
     def _append(self, record: dict[str, Any], truncate: bool = False) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("w" if truncate else "a", encoding="utf-8") as f:
+        with open_regular_for_write(self.path, truncate) as f:
             f.write(json.dumps(record, separators=(",", ":")) + "\n")
             f.flush()
 
@@ -79,7 +79,7 @@ class Journal:
         ``status: "unreadable"`` (the next apply starts a fresh one)."""
         p = root / ".gtm" / "journal" / f"{env}.jsonl"
         try:
-            raw = read_limited(p, MAX_JOURNAL_BYTES)
+            raw = read_regular(p, MAX_JOURNAL_BYTES)
         except TooLarge:
             return {"environment": env, "status": "unreadable", "error": "journal larger than the limit",
                     "entries": []}

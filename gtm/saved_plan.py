@@ -45,7 +45,7 @@ def read_saved_plan(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]
     if data.get("format_version") != FORMAT_VERSION:
         return None, [error("GTM610", f"{path} has plan format {data.get('format_version')!r}; "
                                       f"this gtm reads {FORMAT_VERSION}")]
-    why = _shape_problem(data)
+    why = shape_problem(data)
     if why:
         return None, [error("GTM610", f"{path} is not a well-formed gtm saved plan: {why}",
                             hint="plan again with `gtm plan --out FILE`; never edit a saved plan by hand")]
@@ -56,7 +56,7 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _shape_problem(data: dict[str, Any]) -> str | None:
+def shape_problem(data: dict[str, Any]) -> str | None:
     """What is wrong with the types of a saved plan's fields (None when they are right)."""
     for key in ("environment", "spec_digest"):
         if not isinstance(data.get(key), str):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from compiler.bounded import TooLarge, read_regular
 from providers.base import ProviderError
 
 PR_EVENTS = frozenset({"pull_request", "pull_request_target"})
@@ -110,8 +111,9 @@ def check_pr_base_url(env_name: str, base_url: str | None, token_env: str, root:
     trusted_file = environ.get(TRUSTED_ENV, "").strip()
     if trusted_file:
         try:
-            with open(trusted_file, "rb") as f:
-                raw, where = f.read(MAX_TRUSTED_BYTES + 1), trusted_file
+            raw, where = read_regular(Path(trusted_file), MAX_TRUSTED_BYTES), trusted_file
+        except TooLarge:
+            raise _refuse(f"PR check: the trusted gtm.yaml ({trusted_file}) is larger than 5 MiB", "") from None
         except OSError as e:
             raise _refuse(f"PR check: cannot read {TRUSTED_ENV}={trusted_file}: {e.strerror or e}",
                           "point it at the base branch's gtm.yaml") from None

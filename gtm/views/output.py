@@ -47,9 +47,10 @@ def render_stdout(plan: Plan, fmt: str, color: bool = False) -> str:
     return render_refused(plan, len(errors)) if errors else render_plan(plan, color)
 
 
-def emit_plan(plan: Plan, fmt: str, color: bool = False) -> None:
-    """Print the plan: the body on stdout, then (text) its diagnostics and any error line on stderr."""
-    click.echo(render_stdout(plan, fmt, color), nl=False)
+def emit_plan(plan: Plan, fmt: str, color: bool = False, body: str | None = None) -> None:
+    """Print the plan: the body on stdout (``body`` when already rendered), then (text) its diagnostics
+    and any error line on stderr."""
+    click.echo(render_stdout(plan, fmt, color) if body is None else body, nl=False)
     if fmt == "text":
         errors = errors_of(plan)
         print_diagnostics([d for d in plan.diagnostics if not d.is_error], "text")

@@ -231,3 +231,22 @@ def test_trusted_environment_without_token_env_fails_closed(tmp_path: Path, emul
     r = gtm("plan", "-e", "sandbox")
     assert r.exit_code == 1 and "error[GTM626]" in r.stderr and "no valid token_env" in r.stderr, r.output
     assert emulator.stats()["total"] == 0
+
+
+@pytest.mark.parametrize("kind", ["named-pipe", "device"])
+def test_trusted_workspace_that_is_not_a_regular_file_fails_closed_at_once(
+        kind: str, tmp_path: Path, emulator: EmulatorServer, pr_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A named pipe as GTM_TRUSTED_WORKSPACE hung the check (opening it waits for a writer)."""
+    import os
+
+    ws = _repo(tmp_path, emulator.base_url, _workspace(emulator.base_url).replace("name: pr", "name: pr2"))
+    monkeypatch.chdir(ws)
+    trusted = tmp_path / "trusted.yaml"
+    if kind == "named-pipe":
+        os.mkfifo(trusted)
+    else:
+        trusted.symlink_to("/dev/zero")
+    monkeypatch.setenv("GTM_TRUSTED_WORKSPACE", str(trusted))
+    r = gtm("plan", "-e", "sandbox")
+    assert r.exit_code == 1 and "error[GTM626]" in r.stderr and "not a regular file" in r.stderr, r.output
+    assert emulator.stats()["total"] == 0

@@ -41,6 +41,7 @@ UNBOUNDED: list[tuple[str, list[str], str]] = [
     ("utm-file-dev-zero", ["utm", "check", "--file", "/dev/zero"], "error[GTM015]"),
     ("explain-dev-zero", ["explain", "@/dev/zero"], "error[GTM015]"),
     ("apply-dev-zero", ["apply", "/dev/zero"], "error[GTM015]"),
+    ("show-dev-zero", ["show", "/dev/zero"], "error[GTM015]"),
 ]
 
 
@@ -112,6 +113,34 @@ def test_tampered_saved_plan_is_refused(example_ws: Path, name: str, tamper: Tam
     r = gtm("apply", "plan.json")
     assert r.exit_code == 1 and f"error[{code}]" in r.stderr, r.output
     assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing was applied"
+    # `gtm show` reads the same file: it renders it or refuses it (GTM610), never a traceback
+    shown = gtm("show", "plan.json")  # gtm() fails the test on an uncaught exception
+    assert shown.exit_code == 0 if code == "GTM607" else (shown.exit_code == 1 and "error[GTM610]" in shown.stderr)
+
+
+SHOW_PROBES: list[tuple[str, Tamper]] = [
+    ("after-not-an-object", lambda d: {**d, "changes": [{**d["changes"][0], "after": 5}]}),
+    ("attributes-not-a-list", lambda d: {**d, "changes": [{**d["changes"][0], "attributes": 7}]}),
+    ("source-not-an-object", lambda d: {**d, "changes": [{**d["changes"][0], "source": "x"}]}),
+    ("impact-a-list", lambda d: {**d, "changes": [{**d["changes"][0], "impact": [1]}]}),
+    ("diagnostics-ints", _set("diagnostics", [1, 2])),
+]
+
+
+@pytest.mark.parametrize("source", ["saved", "json-output"])
+@pytest.mark.parametrize(("name", "tamper"), SHOW_PROBES, ids=[p[0] for p in SHOW_PROBES])
+def test_show_refuses_a_plan_of_the_wrong_shape(example_ws: Path, name: str, tamper: Tamper, source: str) -> None:
+    """`gtm show` renders a saved plan or `plan --format json` output without re-planning; a file of the
+    wrong shape is GTM610 (these raised AttributeError or TypeError from the renderer)."""
+    if source == "saved":
+        assert gtm("plan", "--out", "plan.json").exit_code == 0
+        data = json.loads((example_ws / "plan.json").read_text())
+    else:
+        data = json.loads(gtm("plan", "--format", "json").stdout)
+    (example_ws / "plan.json").write_text(json.dumps(tamper(data)))
+    r = gtm("show", "plan.json")
+    assert r.exit_code == 1 and "error[GTM610]" in r.stderr, r.output
+    assert r.stdout == "", "nothing half-rendered"
 
 
 # -- silent loss of input --------------------------------------------------------------------------
@@ -226,6 +255,46 @@ def test_unwritable_journal_stops_before_any_change(example_ws: Path) -> None:
     assert r.exit_code == 1 and "error[GTM614]" in r.stderr and "nothing was applied" in r.stderr
     (example_ws / ".gtm" / "journal").unlink()
     assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing changed"
+
+
+@pytest.mark.parametrize("kind", ["named-pipe", "device"])
+def test_journal_that_is_not_a_regular_file_stops_before_any_change(example_ws: Path, kind: str) -> None:
+    """A named pipe at the journal's path hung every apply (opening it waits for a writer); a link to
+    /dev/zero was read up to the limit and written into.  Both are GTM614 before any change."""
+    j = example_ws / ".gtm" / "journal" / "local.jsonl"
+    j.parent.mkdir(parents=True)
+    if kind == "named-pipe":
+        os.mkfifo(j)
+    else:
+        j.symlink_to("/dev/zero")
+    r, _ = _subprocess(example_ws, "apply", "--auto-approve")
+    assert r.returncode == 1 and "error[GTM614]" in r.stderr and "not a regular file" in r.stderr, r.stderr
+    assert "nothing was applied" in r.stderr and "Traceback" not in r.stderr
+    j.unlink()
+    assert gtm("plan", "--detailed-exitcode").exit_code == 2, "nothing changed"
+    assert gtm("apply", "--auto-approve").exit_code == 0, "recovery: remove the file"
+
+
+def test_spec_tree_walk_is_bounded(example_ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`specs: /` walked the whole file system (GTM017 counted only spec files, found at the end)."""
+    import compiler.project
+
+    monkeypatch.setattr(compiler.project, "MAX_TREE_ENTRIES", 200)
+    junk = example_ws / "specs" / "node_modules"
+    junk.mkdir()
+    for i in range(250):
+        (junk / f"f{i}.js").write_text("")
+    r = gtm("validate")
+    assert r.exit_code == 1 and "error[GTM017]" in r.stderr and "more than 200 files and directories" in r.stderr
+    assert gtm("plan").exit_code == 1
+
+
+def test_spec_directory_that_is_a_file_says_so(example_ws: Path) -> None:
+    (example_ws / "elsewhere").write_text("kind: ICP\nid: x\n")
+    ws_file = example_ws / "gtm.yaml"
+    ws_file.write_text(ws_file.read_text().replace("specs: specs", "specs: elsewhere"))
+    r = gtm("validate")
+    assert r.exit_code == 1 and "error[GTM014]" in r.stderr and "is not a directory" in r.stderr, r.stderr
 
 
 # -- a locked or read-only local database: a diagnostic with the way out, then recovery ----------
