@@ -26,6 +26,8 @@ class SpecSet:
     unreadable: set[str] = field(default_factory=set)
     _sites: dict[tuple[str, int], list[tuple[Path_, Condition]]] | None = field(default=None, repr=False)
     _sites_n: int = field(default=-1, repr=False)
+    _kinds: dict[str, list[Spec]] = field(default_factory=dict, repr=False, compare=False)
+    _kinds_n: int = field(default=-1, repr=False, compare=False)
 
     def reject(self, data: Any) -> None:
         """Remember the ids a document declares even though it failed its schema."""
@@ -65,7 +67,13 @@ class SpecSet:
         return got is not None and (ident is None or ident in got)
 
     def of(self, kind: str) -> list[Spec]:
-        return [s for s in self.specs if s.kind == kind]
+        """The specs of ``kind`` in load order (indexed once per growth of ``specs``, which only appends)."""
+        if self._kinds_n != len(self.specs):
+            index: dict[str, list[Spec]] = {}
+            for s in self.specs:
+                index.setdefault(s.kind, []).append(s)
+            self._kinds, self._kinds_n = index, len(self.specs)
+        return list(self._kinds.get(kind, ()))
 
     def first(self, kind: str) -> Spec | None:
         xs = self.of(kind)

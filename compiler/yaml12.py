@@ -73,11 +73,10 @@ _RESOLVED: dict[str, str] = {}
 class Composer(CParser):
     """libyaml's C composer with YAML 1.2 implicit resolution."""
 
-    def descend_resolver(self, parent: Node | None, index: Any) -> None:
-        """Path-based resolvers are not used."""
-
-    def ascend_resolver(self) -> None:
-        """Path-based resolvers are not used."""
+    # The composer calls these two for every node; path-based resolvers are not used, so they are
+    # builtins that take the same arguments and do nothing of note (no Python frame per node).
+    descend_resolver = slice  # called as descend_resolver(parent, index)
+    ascend_resolver = tuple  # called as ascend_resolver()
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:

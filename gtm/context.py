@@ -46,6 +46,18 @@ def open_project(root: Path, specs_dir: Path | None) -> Project:
     start = root.resolve()
     found = find_workspace(start)
     sd = specs_dir.resolve() if specs_dir is not None else None
+    if found is None and sd is None and not (start / "specs").is_dir():
+        # no workspace here or above: one diagnostic (a missing spec directory would only repeat it)
+        from compiler.diagnostics import Diagnostics, SourceRange, error
+        from compiler.project import display_path
+        from compiler.specset import SpecSet
+
+        where = display_path(start, start) or "."
+        diag = error("GTM201", f"no {WORKSPACE_FILE} in {where} or any directory above it",
+                     SourceRange(display_path(start / WORKSPACE_FILE, start), 1, 1),
+                     hint="run `gtm init` to create a workspace here, or `gtm -C DIR` to use one elsewhere")
+        resume_gc()
+        return Project(start, None, None, SpecSet(), Diagnostics([diag]), [])
     project = load_project(found or start, sd)
     resume_gc()
     return project

@@ -94,6 +94,12 @@ def plan(root: Path, specs_dir: Path | None, env_name: str | None, out_file: Pat
 
 
 def _fail(diags: list[Diagnostic], fmt: str) -> None:
+    """No plan: the diagnostics in ``fmt`` (Markdown as a PR comment on stdout, like a plan)."""
+    if fmt == "markdown":
+        from gtm.views.markdown import render_no_plan_markdown
+
+        click.echo(render_no_plan_markdown(sorted(diags, key=Diagnostic.sort_key)))
+        sys.exit(exitcodes.ERROR)
     print_diagnostics(diags, "json" if fmt == "json" else ("github" if fmt == "github" else "text"),
                       stream=sys.stdout if fmt in ("json", "github") else None)
     sys.exit(exitcodes.ERROR)

@@ -242,6 +242,18 @@ def _truncation_notice(plan: Plan, shown: int, limit: int) -> str:
             f"(or `gtm plan -e {plan.environment} --format json`).\n")
 
 
+def render_no_plan_markdown(diags: list[Diagnostic]) -> str:
+    """The PR comment when no plan could be made (the specs or gtm.yaml do not load, the CRM
+    cannot be read): the marker, the verdict and the diagnostics, each at its file:line:col."""
+    errors = [d for d in diags if d.is_error]
+    warnings = [d for d in diags if not d.is_error]
+    n = len(errors)
+    lines = [MARKER, "## gtm plan", "",
+             f"❌ **No plan: {n} error{'s' if n != 1 else ''}** (listed below); fix them and plan again.", "",
+             "### Diagnostics", "", *_failure_lines(errors + warnings, indent="", show_code=True), ""]
+    return "\n".join(lines)
+
+
 def render_plan_markdown(plan: Plan, gate: GateReport | None = None, limit: int = DEFAULT_LIMIT) -> str:
     """The plan as a PR comment, at most ``limit`` characters long."""
     head: list[str] = [MARKER, _title(plan), "", f"**{plan.summary_line()}**", ""]

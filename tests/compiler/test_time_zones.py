@@ -67,3 +67,22 @@ def test_an_unknown_local_zone_is_refused_at_its_line(example_ws: Path) -> None:
     assert r.exit_code != 0
     assert "Mars/Olympus_Mons" in r.output and "IANA time zone" in r.output, r.output
     assert "gtm.yaml:7" in r.output, r.output
+
+
+def test_impact_counts_members_in_each_sides_zone() -> None:
+    """Business impact evaluates a live list in the zone of its live filters and the desired one in
+    the zone the plan sends: a record between the two midnights moves in or out."""
+    from compiler.ir import Resource
+    from gtm.business_impact import _member
+
+    now = datetime.now(UTC)
+    a, b = days_ago_boundary(0, now), days_ago_boundary(0, now, "Pacific/Kiritimati")
+    middle = min(a, b) + (max(a, b) - min(a, b)) / 2
+    record = {"notes_last_updated": str(int(middle.timestamp() * 1000))}
+    cond = {"property": "notes_last_updated", "within_days": 0}
+    live = Resource("list", "contacts", "gtm-recent", {"object": "contacts", "filter": cond, "time_zone": "UTC"})
+    desired = Resource("list", "contacts", "gtm-recent", {"object": "contacts", "filter": cond})
+    in_utc = _member(live)(record) == "member"
+    in_zone = _member(desired, "Pacific/Kiritimati")(record) == "member"
+    assert in_utc != in_zone
+    assert in_utc == (middle >= a) and in_zone == (middle >= b)

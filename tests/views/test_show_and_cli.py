@@ -65,6 +65,23 @@ def test_global_chdir_and_discovery_from_a_subdirectory(example_ws: Path, tmp_pa
     assert r.exit_code == 2 and "cannot change to" in r.stderr
 
 
+def test_outside_any_workspace_one_diagnostic_says_so(tmp_path: Path) -> None:
+    """No gtm.yaml here or above (and no specs/): one GTM201 in every format, no follow-on
+    "spec directory does not exist"."""
+    empty = tmp_path / "empty" / "sub"
+    empty.mkdir(parents=True)
+    os.chdir(empty)
+    for cmd in ("validate", "plan"):
+        r = gtm(cmd)
+        assert r.exit_code == 1, r.output
+        assert r.stderr.count("error[") == 1 and "GTM014" not in r.stderr, r.stderr
+        assert "no gtm.yaml in . or any directory above it" in r.stderr
+        assert "gtm init" in r.stderr
+    data = json.loads(gtm("plan", "--format", "json").stdout)
+    diags = data["diagnostics"] if isinstance(data, dict) else data
+    assert [d["code"] for d in diags] == ["GTM201"], diags
+
+
 def test_init_refuses_to_nest_a_workspace(example_ws: Path) -> None:
     r = gtm("init", "specs/inner")
     assert r.exit_code == 1 and "is inside the workspace" in r.stderr
@@ -83,6 +100,20 @@ def test_errors_come_last_and_no_plan_body(example_ws: Path) -> None:
     assert r.stderr.index("GTM503") < r.stderr.index("num_asociated_contacts")  # warnings, then errors
     md = gtm("plan", "--format", "markdown")
     assert "```diff" not in md.stdout and "num_asociated_contacts" in md.stdout
+
+
+def test_specs_that_do_not_load_give_a_markdown_comment_with_the_one_diagnostic(example_ws: Path) -> None:
+    """`plan --format markdown` is a PR comment even when no plan can be made: the marker, the
+    verdict and the diagnostic at its file:line:col with the did-you-mean (not an empty stdout)."""
+    p = example_ws / "specs" / "icp.yaml"
+    p.write_text(p.read_text().replace("kind: ICP", "kind: Icp", 1))
+    md = gtm("plan", "--format", "markdown")
+    assert md.exit_code == 1
+    assert md.stdout.startswith("<!-- gtm-plan -->\n## gtm plan\n"), md.stdout
+    assert "No plan: 1 error" in md.stdout
+    bullets = [ln for ln in md.stdout.splitlines() if ln.startswith("- ")]
+    assert len(bullets) == 1 and "`specs/icp.yaml:" in bullets[0] and "**GTM012**" in bullets[0], md.stdout
+    assert 'did you mean "ICP"?' in md.stdout
 
 
 def _colour_run(*args: str, env: dict[str, str] | None = None) -> str:

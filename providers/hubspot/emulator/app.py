@@ -154,10 +154,22 @@ def _unexpected(exc: Exception) -> Response:
     return _api_error(ApiError(500, f"The emulator failed: {type(exc).__name__}: {exc}", "INTERNAL_ERROR"))
 
 
+#: POST endpoints that only read (searches and batch reads); every other POST, PUT, PATCH, DELETE writes
+_READ_POSTS = ("/search", "/batch/read")
+
+
+def _read_only() -> bool:
+    """Whether the current request changes nothing in the portal (it may then use memoised values)."""
+    if request.method in ("GET", "HEAD"):
+        return True
+    return request.method == "POST" and request.path.rstrip("/").endswith(_READ_POSTS)
+
+
 def _locked(view: Callable[..., Any], rt: Runtime) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with rt.state.lock:
+        state = rt.state
+        with state.reading() if _read_only() else state.lock:
             return view(*args, **kwargs)
 
     return wrapper

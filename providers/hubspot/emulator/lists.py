@@ -16,8 +16,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from .errors import not_found, validation
-from .list_filters import matches, normalize, object_name_of
-from .record_values import effective_values, formula_properties
+from .list_filters import matches, normalize, object_name_of, relative_to_now
+from .record_values import record_values
 from .requestio import check_fields, json_object, no_content, query_bool, query_list, respond
 from .runtime import portal
 from .state import PortalState, now_iso
@@ -38,18 +38,23 @@ CREATE_FIELDS = (
 
 
 def compute_size(state: PortalState, lst: dict[str, Any]) -> int:
-    """How many live records of the list's object match its filters."""
+    """How many live records of the list's object match its filters (memoised while reading, unless
+    a filter counts from now or today: that size moves with the clock and the portal's time zone,
+    which no write marks)."""
     tree = lst.get("filterBranch")
     if tree is None:
         return 0
+    if relative_to_now(tree):
+        return _count(state, lst, tree)
+    return state.memo(("size", lst["listId"]), lambda: _count(state, lst, tree))
+
+
+def _count(state: PortalState, lst: dict[str, Any], tree: dict[str, Any]) -> int:
     object_name = object_name_of(lst["objectTypeId"])
-    formulas = formula_properties(state, object_name)  # looked up once, not per record
-    types = state.property_types(object_name)
     return sum(
         1
         for record in state.records[object_name].values()
-        if not record["archived"]
-        and matches(tree, effective_values(state, object_name, record["properties"], formulas, types))
+        if not record["archived"] and matches(tree, record_values(state, object_name, record))
     )
 
 

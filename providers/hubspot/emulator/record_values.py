@@ -241,9 +241,19 @@ def derived_values(state: PortalState, object_name: str, values: dict[str, str])
 
 
 def formula_properties(state: PortalState, object_name: str) -> dict[str, dict[str, Any]]:
-    """``{name: property}`` of the live properties with a formula (computed on read)."""
-    return {p["name"]: p for p in state.active_properties(object_name)
-            if p["fieldType"] == CALC and p.get("calculationFormula")}
+    """``{name: property}`` of the live properties with a formula (computed on read; memoised while
+    reading, so do not change it)."""
+    return state.memo(("formulas", object_name), lambda: {
+        p["name"]: p for p in state.active_properties(object_name)
+        if p["fieldType"] == CALC and p.get("calculationFormula")})
+
+
+def record_values(state: PortalState, object_name: str, record: dict[str, Any]) -> dict[str, str | None]:
+    """:func:`effective_values` of a stored record, memoised per record while a read-only request holds
+    the lock and until the next write (see :mod:`state`).  Do not change the dict returned."""
+    return state.memo(("values", object_name, record["id"]), lambda: effective_values(
+        state, object_name, record["properties"], formula_properties(state, object_name),
+        state.property_types(object_name)))
 
 
 def effective_values(state: PortalState, object_name: str, raw: dict[str, str],

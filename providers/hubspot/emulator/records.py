@@ -18,8 +18,8 @@ from .record_values import (
     DEFAULT_PROPERTIES,
     check_write,
     claim_unique,
-    effective_values,
     modified_field,
+    record_values,
     unique_index,
 )
 from .requestio import (
@@ -47,7 +47,7 @@ def record_view(
     """The ``SimplePublicObject`` for a stored record with the requested properties (``values``: its
     effective values when the caller computed them already)."""
     if values is None:
-        values = effective_values(state, object_name, record["properties"])
+        values = record_values(state, object_name, record)
     names = list(DEFAULT_PROPERTIES[object_name]) if not wanted else ["hs_object_id", *wanted]
     props: dict[str, str | None] = {}
     for name in names:

@@ -26,7 +26,7 @@ from flask import Blueprint, Response
 from .errors import validation
 from .formula_eval import Unevaluable, epoch_millis
 from .objecttypes import resolve
-from .record_values import derived_values, effective_values, formula_properties
+from .record_values import derived_values, formula_properties, record_values
 from .records import record_view
 from .requestio import check_fields, json_object, respond
 from .runtime import portal
@@ -238,7 +238,6 @@ def search(objectType: str) -> Response:
     if keyset is not None:
         return respond(_keyset_page(state, object_name, keyset, after, limit, wanted))
     formulas = formula_properties(state, object_name)
-    types = state.property_types(object_name)
     needed = {str(f.get("propertyName")) for g in body.get("filterGroups") or [] if isinstance(g, dict)
               for f in g.get("filters") or [] if isinstance(f, dict)}
     needed |= {name for name, _, _ in _sort_key(state, object_name, body.get("sorts"))}
@@ -248,7 +247,7 @@ def search(objectType: str) -> Response:
         if record["archived"]:
             continue
         if full:
-            values = effective_values(state, object_name, record["properties"], formulas, types)
+            values = record_values(state, object_name, record)
         else:  # no filter, sort or query reads a formula: skip evaluating them for every record
             values = {**record["properties"], **derived_values(state, object_name, record["properties"])}
         if matches(values) and (not query or any(query in (v or "").lower() for v in values.values())):
