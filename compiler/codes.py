@@ -30,7 +30,7 @@ CODES: dict[str, str] = {
     "GTM012": "unknown kind",
     "GTM013": "file cannot be read",
     "GTM014": "spec directory missing or empty",
-    "GTM015": "input (links file, record, saved plan, journal) larger than the limit",
+    "GTM015": "input (links file, record, saved plan, journal, a CRM answer) larger than the limit",
     "GTM016": "input is not UTF-8 text or is nested too deeply",
     "GTM017": "more spec files than the limit (nothing is planned from part of a tree)",
     "GTM018": "a directory in the spec tree cannot be read",

@@ -1,4 +1,5 @@
-"""A whole-command deadline for ``gtm plan`` and ``gtm apply``.
+"""A whole-command deadline for every command that talks to a provider (``plan``, ``apply``, ``gate``,
+``unlock``, ``import``, ``sample-data``).
 
 Every HubSpot request has its own connect and read timeouts, but a server that answers slowly
 (or trickles bytes) can still stretch a command without end.  :func:`deadline` arms a one-shot
@@ -81,6 +82,21 @@ def deadline(seconds: float | None) -> Iterator[Deadline]:
 
 def deadline_message(e: DeadlineExceeded, command: str, env_name: str) -> str:
     return (f"gtm {command} stopped: it ran past its deadline of {e.seconds:g} s on environment \"{env_name}\"")
+
+
+@contextlib.contextmanager
+def provider_deadline(command: str, env_name: str, env: Any, cli_seconds: float | None = None) -> Iterator[Deadline]:
+    """:func:`deadline` for a command that reports a :class:`ProviderError`: past the deadline the body
+    stops with a ProviderError GTM623 (a server trickling bytes slower than the read timeout would
+    otherwise keep ``unlock`` or ``import`` waiting for ever)."""
+    from providers.base import ProviderError
+
+    try:
+        with deadline(limit_for(env, cli_seconds)) as d:
+            yield d
+    except DeadlineExceeded as e:
+        raise ProviderError(f"{deadline_message(e, command, env_name)}; raise `deadline_s` for this environment "
+                            "in gtm.yaml if the portal is slow", code="GTM623") from None
 
 
 def limit_for(env: Any, cli_seconds: float | None) -> float | None:

@@ -264,8 +264,11 @@ def make_plan(project: Project, environment: str | None, targets: tuple[str, ...
     s, diags = open_session(project, environment)
     if s is None:
         return None, diags
+    from gtm.deadline import provider_deadline
+
     try:
-        plan, pd = make_plan_in(s, targets)
+        with provider_deadline("gate", s.env_name, s.env):
+            plan, pd = make_plan_in(s, targets)
         return plan, [*diags, *pd]
     except ProviderError as e:
         return None, [*diags, error(e.code, e.message)]

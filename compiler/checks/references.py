@@ -55,16 +55,21 @@ def check(ss: SpecSet) -> list[Diagnostic]:
                           and not ss.was_rejected("persona", node.persona)):
                         out.append(_unknown("GTM301", "persona", node.persona, node.range, personas))
                 elif isinstance(node, TierRef):
-                    for t in node.tiers:
+                    for i, t in enumerate(node.tiers):
                         if t not in tiers and not ss.was_rejected("tier", t):
-                            out.append(_unknown("GTM303", "tier", t, node.range, tiers))
+                            at = node.id_ranges[i] if i < len(node.id_ranges) else node.range
+                            out.append(_unknown("GTM303", "tier", t, at, tiers))
                 elif isinstance(node, Leaf) and node.property in value_refs and node.op in VALUE_OPS:
                     code, what, known = value_refs[node.property]
                     if known:
+                        many = isinstance(node.value, list)
                         values = node.value if isinstance(node.value, list) else [node.value]
-                        for v in values:
+                        for i, v in enumerate(values):
                             if str(v) not in known and not ss.was_rejected(what, str(v)):
-                                out.append(_unknown(code, what, str(v), node.range, known))
+                                # at the value itself (in the list), else at the leaf
+                                at = (spec.doc.at((*node.path, node.op, i) if many else (*node.path, node.op))
+                                      if node.path else node.range)
+                                out.append(_unknown(code, what, str(v), at, known))
                 elif isinstance(node, StageDaysOverMax):
                     if obj != "deals":
                         out.append(error("GTM408", f"stage_days_over_max applies to deals, not {obj}",

@@ -106,6 +106,8 @@ class TierRef:
 
     tiers: tuple[str, ...]
     range: SourceRange | None = field(default=None, compare=False)
+    #: where each tier id is written (one per id, in order; empty when unknown)
+    id_ranges: tuple[SourceRange, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,8 @@ class _Parser:
             if not vals or not all(isinstance(x, str) for x in vals):
                 self.fail(vp, "tier takes a tier id or a list of tier ids")
                 return None
-            return TierRef(tuple(vals), rng)
+            at = tuple(self.doc.at((*vp, i)) for i in range(len(vals))) if isinstance(v, list) else (rng,)
+            return TierRef(tuple(vals), rng, at)
         if not isinstance(v, str):
             self.fail(vp, f"{s} takes an id (a string)")
             return None

@@ -32,6 +32,7 @@ def import_cmd(root: Path, specs_dir: Path | None, env_name: str | None, into: P
     from compiler.fmt import dump_documents
     from compiler.lowering import lower
     from compiler.project import display_path
+    from gtm.deadline import provider_deadline
     from gtm.environments import make_provider, resolve
     from gtm.importing import build
     from providers.base import ProviderError
@@ -50,17 +51,15 @@ def import_cmd(root: Path, specs_dir: Path | None, env_name: str | None, into: P
     kinds = set(only) or {"properties", "pipelines"}
 
     try:
-        provider = make_provider(env, root, name)
+        with provider_deadline("import", name, env):
+            provider = make_provider(env, root, name)
+            try:
+                live = provider.read()
+            finally:
+                provider.close()
     except ProviderError as e:
         print_diagnostics([error(e.code, e.message)])
         sys.exit(exitcodes.ERROR)
-    try:
-        live = provider.read()
-    except ProviderError as e:
-        print_diagnostics([error(e.code, e.message)])
-        sys.exit(exitcodes.ERROR)
-    finally:
-        provider.close()
 
     # what the specs already declare stays theirs, except in files this import will overwrite
     first = build(live.resources, prefix, kinds, set())

@@ -12,6 +12,7 @@ from compiler.diagnostics import error
 from gtm import exitcodes
 from gtm.commands.plan import env_option
 from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.deadline import provider_deadline
 from gtm.environments import make_provider, resolve
 from gtm.sample_data import Stage, companies, contacts, deals
 from providers.base import ProviderError
@@ -52,23 +53,23 @@ def sample_data(root: Path, specs_dir: Path | None, env_name: str | None, n_cont
                                  hint="pass --yes to write them anyway (they are never deleted by gtm)")])
         sys.exit(exitcodes.ERROR)
     try:
-        provider = make_provider(env, project.root, name)
+        with provider_deadline("sample-data", name, env):
+            provider = make_provider(env, project.root, name)
+            try:
+                live = provider.read()
+                stages = [Stage(str(s["id"]), r.name, bool(s.get("closed")))
+                          for r in live.resources if r.type == "pipeline" and r.object == "deals"
+                          for s in r.attributes.get("stages") or []]
+                cos = companies(n_companies, seed)
+                data = {"companies": cos, "contacts": contacts(n_contacts, cos, seed),
+                        "deals": deals(n_deals, stages, seed)}
+                written = {obj: provider.write_sample_records(obj, recs, live)  # type: ignore[attr-defined]
+                           for obj, recs in data.items()}
+            finally:
+                provider.close()
     except ProviderError as e:
         print_diagnostics([error(e.code, e.message)])
         sys.exit(exitcodes.ERROR)
-    try:
-        live = provider.read()
-        stages = [Stage(str(s["id"]), r.name, bool(s.get("closed")))
-                  for r in live.resources if r.type == "pipeline" and r.object == "deals"
-                  for s in r.attributes.get("stages") or []]
-        cos = companies(n_companies, seed)
-        data = {"companies": cos, "contacts": contacts(n_contacts, cos, seed), "deals": deals(n_deals, stages, seed)}
-        written = {obj: provider.write_sample_records(obj, recs, live) for obj, recs in data.items()}  # type: ignore[attr-defined]
-    except ProviderError as e:
-        print_diagnostics([error(e.code, e.message)])
-        sys.exit(exitcodes.ERROR)
-    finally:
-        provider.close()
     verb = "Replaced the records of" if env.provider == "local" else "Added records to"
     click.echo(f'{verb} "{name}": {written["companies"]:,} companies, {written["contacts"]:,} contacts, '
                f'{written["deals"]:,} deals (seed {seed}).')

@@ -10,6 +10,7 @@ import click
 from gtm import exitcodes
 from gtm.commands.plan import env_option
 from gtm.context import open_project, print_diagnostics, workspace_options
+from gtm.deadline import provider_deadline
 from gtm.environments import make_provider, resolve
 from providers.base import ProviderError
 
@@ -30,9 +31,12 @@ def unlock(root: Path, specs_dir: Path | None, env_name: str | None, yes: bool) 
         click.echo("Lock left in place (pass --yes to break it).", err=True)
         sys.exit(exitcodes.ERROR)
     try:
-        provider = make_provider(env, project.root, name)
-        holder = provider.break_lock()
-        provider.close()
+        with provider_deadline("unlock", name, env):
+            provider = make_provider(env, project.root, name)
+            try:
+                holder = provider.break_lock()
+            finally:
+                provider.close()
     except ProviderError as e:
         click.echo(f"error[{e.code}]: {e.message}", err=True)
         sys.exit(exitcodes.ERROR)

@@ -9,11 +9,15 @@
   from every response and keeps all threads inside the portal's rolling window.
 * Errors become :class:`~providers.base.ProviderError` with HubSpot's message, category and
   (for 403) the missing scopes — and never the token.
+* Every answer is read up to :data:`MAX_RESPONSE_BYTES` on all three transports (the generated
+  APIs, :func:`send_raw`, :func:`send_pooled`): a server streaming an endless body is
+  :class:`ResponseTooLarge`, not a process growing until the machine runs out of memory.
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 import threading
@@ -30,6 +34,55 @@ from urllib3.util.retry import Retry
 from providers.base import ProviderError
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_RESPONSE_BYTES = 64 * 2**20  # one answer; HubSpot pages its lists (100 objects), so real ones are far smaller
+
+
+class ResponseTooLarge(Exception):
+    """An answer larger than :data:`MAX_RESPONSE_BYTES` (the connection is closed, not drained)."""
+
+    def __init__(self, url: str, limit: int) -> None:
+        super().__init__(f"the answer to {url} is larger than {limit:,} bytes")
+        self.limit = limit
+
+
+def read_bounded(resp: Any, url: str, limit: int | None = None) -> bytes:
+    """The (decoded) body of a urllib3 response opened with ``preload_content=False``, at most ``limit``
+    bytes; past it the connection is closed and :class:`ResponseTooLarge` raised."""
+    cap = MAX_RESPONSE_BYTES if limit is None else limit
+    parts: list[bytes] = []
+    got = 0
+    try:
+        while got <= cap:
+            chunk = resp.read(min(1 << 16, cap + 1 - got), decode_content=True)
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+    except BaseException:
+        resp.close()
+        raise
+    if got > cap:
+        resp.close()
+        raise ResponseTooLarge(url, cap)
+    resp.release_conn()
+    return b"".join(parts)
+
+
+def bound_pool_manager(pool: Any) -> None:
+    """Make ``pool.request`` read every answer with :func:`read_bounded` and hand back a response that
+    holds the bytes (``.data``), whether the caller asked to preload the content or not."""
+    original = pool.request
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs["preload_content"] = False
+        resp = original(method, url, *args, **kwargs)
+        body = read_bounded(resp, url)
+        # from a stream: an empty answer (204) then reads as b"", as it did when urllib3 preloaded it
+        return urllib3.HTTPResponse(body=io.BytesIO(body), headers=resp.headers, status=resp.status, reason=resp.reason,
+                                    preload_content=True, decode_content=False, request_method=method,
+                                    request_url=url)
+
+    pool.request = request
 DEFAULT_MAX = 100  # burst allowance per interval until the portal tells us its own
 DEFAULT_INTERVAL = 10.0
 
@@ -208,6 +261,7 @@ def instrument_api_client(api_client: Any, limiter: RateLimiter, meter: Meter,
     """Wrap the ApiClient's REST layer so every request is paced, counted, observed and bounded in time
     (the generated clients send no timeout unless ``_request_timeout`` is passed)."""
     rest = api_client.rest_client
+    bound_pool_manager(rest.pool_manager)
     original = rest.request
     limit = timeout or timeouts()
 
@@ -284,8 +338,11 @@ def api_request(client: Any, options: dict[str, Any], timeout: tuple[float, floa
     from hubspot.utils.requests.http_request_builder import Request
 
     req = Request(client.config, options)
-    return _session().request(req.get_method(), req.get_url(), timeout=timeout or timeouts(),
-                                **req.get_options_for_sending())
+    resp = _session().request(req.get_method(), req.get_url(), timeout=timeout or timeouts(), stream=True,
+                              **req.get_options_for_sending())
+    # read at most MAX_RESPONSE_BYTES; requests keeps a streamed body in `_content` once read
+    resp._content = read_bounded(resp.raw, req.get_url())
+    return resp
 
 
 def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: Meter,
@@ -325,8 +382,11 @@ def send_raw(client: Any, options: dict[str, Any], limiter: RateLimiter, meter: 
 
 
 def pooled_pool(workers: int) -> urllib3.PoolManager:
-    """The pool :func:`send_pooled` sends on: one per provider, a connection per worker thread."""
-    return urllib3.PoolManager(num_pools=4, maxsize=max(1, workers), retries=make_retry())
+    """The pool :func:`send_pooled` sends on: one per provider, a connection per worker thread; every
+    answer read up to :data:`MAX_RESPONSE_BYTES`."""
+    pool = urllib3.PoolManager(num_pools=4, maxsize=max(1, workers), retries=make_retry())
+    bound_pool_manager(pool)
+    return pool
 
 
 def send_pooled(client: Any, pool: urllib3.PoolManager, options: dict[str, Any], limiter: RateLimiter,

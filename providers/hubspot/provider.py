@@ -34,6 +34,7 @@ from providers.hubspot.http import (
     RateLimiter,
     RawResponseError,
     Redactor,
+    ResponseTooLarge,
     make_api_factory,
     make_retry,
     pooled_pool,
@@ -151,6 +152,10 @@ class HubSpotProvider:
 
     def _unreachable(self, what: str, e: BaseException) -> ProviderError:
         """A failure without an HTTP answer: a timeout says how long gtm waited (GTM622)."""
+        if isinstance(e, ResponseTooLarge):
+            return ProviderError(self.redact(
+                f"{what}: HubSpot at {self.base_url} sent an answer larger than {e.limit:,} bytes; gtm stopped "
+                "reading it (is base_url a HubSpot API?)"), code="GTM015")
         text = f"{type(e).__name__} {e}"
         if "timeout" in text.lower() or "timed out" in text.lower():
             return ProviderError(self.redact(

@@ -86,3 +86,78 @@ def test_deadline_stops_apply_and_releases_the_lock(tmp_path: Path, emulator: Em
     assert r.returncode == 0, r.stdout + r.stderr
     r, _ = _run(ws, "plan", "--detailed-exitcode")
     assert r.returncode == 0, "the second apply finished the work"
+
+
+def _misbehaving_server(mode: str) -> tuple[socket.socket, str]:
+    """A server that reads the request and then ``trickle``s a body a byte a second (each read is
+    within the read timeout, so only a deadline ends it) or streams an ``endless`` chunked body."""
+    import threading
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    s.listen(64)
+
+    def handle(c: socket.socket) -> None:
+        try:
+            c.recv(65536)
+            if mode == "trickle":
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+                while True:
+                    c.sendall(b" ")
+                    time.sleep(0.5)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunk = b"[" * 65536
+            while True:
+                c.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+        except OSError:
+            return
+
+    def accept() -> None:
+        while True:
+            try:
+                c, _ = s.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(c,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return s, f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("command", ["unlock", "import", "gate", "sample-data"])
+def test_deadline_stops_every_command_that_talks_to_hubspot(tmp_path: Path, command: str) -> None:
+    """`unlock`, `import`, `gate --phase 4` and `sample-data` had no deadline: a server trickling its
+    answer slower than the read timeout kept them waiting for ever."""
+    server, url = _misbehaving_server("trickle")
+    try:
+        ws = tmp_path / "ws"
+        write_workspace(ws, url)
+        _env_line(ws, "deadline_s: 3")
+        args = {"unlock": ["unlock", "--yes"], "import": ["import", "--dry-run"], "gate": ["gate", "--phase", "4"],
+                "sample-data": ["sample-data", "--contacts", "5", "--companies", "2", "--deals", "2"]}[command]
+        r, _ = _run(ws, *args, limit=120)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "GTM623" in r.stdout + r.stderr and "deadline of 3 s" in r.stdout + r.stderr, r.stdout + r.stderr
+        assert "Traceback" not in r.stderr
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("command", [["plan"], ["unlock", "--yes"], ["apply", "--auto-approve"]])
+def test_endless_answer_is_refused_not_read_into_memory(tmp_path: Path, command: list[str]) -> None:
+    """A server streaming an endless body grew gtm by gigabytes until the deadline (or the machine's
+    memory) ran out: every answer is read up to MAX_RESPONSE_BYTES."""
+    import resource
+
+    server, url = _misbehaving_server("endless")
+    try:
+        ws = tmp_path / "ws"
+        write_workspace(ws, url)
+        r, _ = _run(ws, *command, limit=300)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "error[GTM015]" in r.stderr and "larger than 67,108,864 bytes" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+        # four readers at most at a time, each stopping at 64 MiB (before: 5 GB and growing)
+        assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1_500_000  # KiB
+    finally:
+        server.close()

@@ -147,3 +147,23 @@ def test_the_zone_is_read_only_when_a_plan_counts_days(hs_ws: Path, emulator: Em
     r = gtm("plan")
     assert r.exit_code == 0, r.output
     assert "GET /account-info/v3/details" not in emulator.stats()["by_endpoint"]
+
+
+def test_a_zone_change_alone_changes_a_relative_list_size(emulator: EmulatorServer) -> None:
+    """The size of a list counting days from today depends on the portal's zone and the clock, not
+    only on the portal's records: a zone change with no write in between is seen at once."""
+    hs = client(emulator)
+    stamp, _ = _between_boundaries(FAR_EAST)
+    hs.crm.contacts.basic_api.create({"properties": {"email": "tz-memo@example.com",
+                                                     "notes_last_updated": str(stamp)}})
+    record = {"notes_last_updated": str(stamp)}
+    cond = Leaf("notes_last_updated", "within_days", 1)
+    created = hs.api_request({"method": "POST", "path": "/crm/v3/lists",
+                              "body": _days_list("UTC", "PORTAL")}).json()["list"]
+    path = f"/crm/v3/lists/{created['listId']}"
+    sizes = {}
+    for zone in ("UTC", FAR_EAST, "UTC"):
+        emulator.configure(time_zone=zone)
+        sizes[zone] = hs.api_request({"method": "GET", "path": path}).json()["list"]["size"]
+        assert sizes[zone] == int(evaluate(cond, record, zone)), zone
+    assert sizes["UTC"] != sizes[FAR_EAST]

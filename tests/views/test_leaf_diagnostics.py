@@ -114,3 +114,20 @@ def test_a_condition_hubspot_cannot_express_is_reported_at_the_exit_when_leaf(tm
     line = text[rng["line"] - 1]  # type: ignore[index]
     assert "exit_when" in "\n".join(text[max(0, rng["line"] - 3):rng["line"]])  # type: ignore[index]
     assert line[rng["col"] - 1:].startswith("5}")  # type: ignore[index]
+
+
+def test_unknown_tier_or_band_in_a_list_is_at_the_value(example_ws: Path) -> None:
+    """A tier id in a `{tier: [...]}` list and a band in an `in:` list on gtm_lead_band: at the
+    id itself (not the whole list), once, with the did-you-mean."""
+    _sub(example_ws, "sequences.yaml", "{tier: [tier-2, tier-3]}", "{tier: [tier-2, tier-4]}")
+    _sub(example_ws, "slas.yaml", "{property: gtm_lead_band, eq: warm}",
+         "{property: gtm_lead_band, in: [warm, hott]}")
+    r = gtm("validate", "--format", "json")
+    errors = _errors(r.stdout)
+    assert [e["code"] for e in errors] == ["GTM303", "GTM306"], errors
+    for e, file, token, guess in ((errors[0], "sequences.yaml", "tier-4", "tier-3"),
+                                  (errors[1], "slas.yaml", "hott", "hot")):
+        rng = e["range"]
+        line = (example_ws / "specs" / file).read_text().splitlines()[rng["line"] - 1]  # type: ignore[index]
+        assert line[rng["col"] - 1:rng["end_col"] - 1] == token, (line, rng)  # type: ignore[index]
+        assert f'did you mean "{guess}"' in " ".join(e["notes"]), e  # type: ignore[arg-type]

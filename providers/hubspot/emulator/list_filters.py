@@ -192,6 +192,16 @@ def _instant(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def relative_to_now(branch: dict[str, Any]) -> bool:
+    """Does a branch tree hold an ``INDEXED`` time point (a date counted from now or today)?"""
+    for f in branch.get("filters") or []:
+        op = f.get("operation") if isinstance(f, dict) else None
+        if isinstance(op, dict) and any(isinstance(op.get(k), dict) and op[k].get("timeType") == "INDEXED"
+                                        for k in ("timePoint", "lowerBoundTimePoint", "upperBoundTimePoint")):
+            return True
+    return any(relative_to_now(b) for b in branch.get("filterBranches") or [] if isinstance(b, dict))
+
+
 def _portal_zone() -> str:
     """The emulated portal's time zone (the ``time_zone`` switch); UTC outside a request."""
     from flask import has_app_context

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from .errors import not_found, validation
-from .list_filters import matches, normalize, object_name_of
+from .list_filters import matches, normalize, object_name_of, relative_to_now
 from .record_values import record_values
 from .requestio import check_fields, json_object, no_content, query_bool, query_list, respond
 from .runtime import portal
@@ -38,10 +38,14 @@ CREATE_FIELDS = (
 
 
 def compute_size(state: PortalState, lst: dict[str, Any]) -> int:
-    """How many live records of the list's object match its filters (memoised while reading)."""
+    """How many live records of the list's object match its filters (memoised while reading, unless
+    a filter counts from now or today: that size moves with the clock and the portal's time zone,
+    which no write marks)."""
     tree = lst.get("filterBranch")
     if tree is None:
         return 0
+    if relative_to_now(tree):
+        return _count(state, lst, tree)
     return state.memo(("size", lst["listId"]), lambda: _count(state, lst, tree))
 
 
