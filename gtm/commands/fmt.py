@@ -22,6 +22,9 @@ def _targets(root: Path, specs_dir: Path | None, paths: tuple[Path, ...]) -> lis
             out.extend(spec_files(p) if p.is_dir() else [p])
         return out
     if specs_dir is None:
+        from gtm.context import find_workspace
+
+        root = find_workspace(root) or root  # the workspace holding the current directory, like git
         ws, _, _ = load_workspace(root)
         specs_dir = root / (ws.specs if ws is not None else "specs")
     return spec_files(specs_dir) if specs_dir.is_dir() else []
@@ -30,7 +33,8 @@ def _targets(root: Path, specs_dir: Path | None, paths: tuple[Path, ...]) -> lis
 @click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("-C", "--chdir", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Workspace root holding gtm.yaml.")
+              show_default=True,
+              help="Start here; the workspace is the nearest directory upward holding gtm.yaml.")
 @click.option("--specs", "specs_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Spec directory (default: `specs:` in gtm.yaml, else ./specs).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files that would change.")

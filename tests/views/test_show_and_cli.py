@@ -65,6 +65,17 @@ def test_global_chdir_and_discovery_from_a_subdirectory(example_ws: Path, tmp_pa
     assert r.exit_code == 2 and "cannot change to" in r.stderr
 
 
+def test_fmt_finds_the_workspace_from_a_subdirectory(example_ws: Path) -> None:
+    os.chdir(example_ws / "specs")
+    r = gtm("fmt", "--check")
+    assert r.exit_code == 0, r.output
+    assert "already canonical" in r.output and "GTM014" not in r.output
+    p = example_ws / "specs" / "scoring.yaml"
+    p.write_text(p.read_text().replace("object: contacts", "object:   contacts", 1))
+    r = gtm("fmt", "--check")
+    assert r.exit_code == 1 and "would reformat scoring.yaml" in r.output, r.output
+
+
 def test_outside_any_workspace_one_diagnostic_says_so(tmp_path: Path) -> None:
     """No gtm.yaml here or above (and no specs/): one GTM201 in every format, no follow-on
     "spec directory does not exist"."""

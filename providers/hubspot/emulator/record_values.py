@@ -251,9 +251,11 @@ def formula_properties(state: PortalState, object_name: str) -> dict[str, dict[s
 def record_values(state: PortalState, object_name: str, record: dict[str, Any]) -> dict[str, str | None]:
     """:func:`effective_values` of a stored record, memoised per record while a read-only request holds
     the lock and until the next write (see :mod:`state`).  Do not change the dict returned."""
+    formulas = formula_properties(state, object_name)
+    if not formulas:  # stored plus derived values only: cheaper to build again than to keep for every record
+        return effective_values(state, object_name, record["properties"], formulas)
     return state.memo(("values", object_name, record["id"]), lambda: effective_values(
-        state, object_name, record["properties"], formula_properties(state, object_name),
-        state.property_types(object_name)))
+        state, object_name, record["properties"], formulas, state.property_types(object_name)))
 
 
 def effective_values(state: PortalState, object_name: str, raw: dict[str, str],
