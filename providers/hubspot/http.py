@@ -177,7 +177,9 @@ class Redactor:
 
     Not only the exact token: any run of token-like characters that shares ``WINDOW`` consecutive
     characters with the token (a truncated echo), in any letter case, or with its base64 forms
-    (standard and URL-safe, which a server may echo from an ``Authorization`` header).
+    (standard and URL-safe, which a server may echo from an ``Authorization`` header) — at each of the
+    three alignments base64 can give it, since what precedes the token in the encoded text (``t=``,
+    ``Bearer ``, a header name) shifts every character that follows — or with its hex form.
     """
 
     WINDOW = 8
@@ -188,8 +190,12 @@ class Redactor:
         forms = [secret]
         if secret:
             raw = secret.encode()
-            forms += [base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode(),
-                      base64.b64encode(b"Bearer " + raw).decode()]
+            forms.append(raw.hex())
+            for shift in (0, 1, 2):  # the token after 0, 1 or 2 bytes of anything: three different encodings
+                for enc in (base64.b64encode, base64.urlsafe_b64encode):
+                    text = enc(b"\0" * shift + raw).decode().rstrip("=")
+                    # drop the group that mixes in the shifted bytes and the last one (it mixes in what follows)
+                    forms.append(text[4 if shift else 0:-4])
         self._windows = {f.lower()[i:i + self.WINDOW] for f in forms if len(f) >= self.WINDOW
                          for i in range(len(f) - self.WINDOW + 1)}
 

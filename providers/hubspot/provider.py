@@ -9,6 +9,7 @@ create blindly: after a failed create the provider reads, then decides.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -46,6 +47,24 @@ from providers.hubspot.http import (
 from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
+
+
+def _redact_value(v: Any, redact: Redactor) -> Any:
+    if isinstance(v, str):
+        return redact(v)
+    if isinstance(v, dict):
+        return {k: _redact_value(x, redact) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_redact_value(x, redact) for x in v]
+    return v
+
+
+def _redacted(r: Resource, redact: Redactor) -> Resource:
+    """``r`` with the token removed from every string among its attributes (the same object when none held it)."""
+    clean = _redact_value(r.attributes, redact)
+    if clean == r.attributes:
+        return r
+    return dataclasses.replace(r, attributes=clean)
 OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
 PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
 BATCH = 100
@@ -283,7 +302,9 @@ class HubSpotProvider:
                 if r.attributes.get("options"):
                     self._options.setdefault(r.object, {})[r.name] = tuple(
                         str(o["value"]) for o in r.attributes["options"])
-        out = [self._with_live_shapes(r) for r in out]
+        # live values are printed (plans, PR comments, saved plans, imported specs): a token a server
+        # echoes into a label or a flow body is redacted like one in an error message
+        out = [_redacted(self._with_live_shapes(r), self.redact) for r in out]
         return LiveState(out, list(self._flow_diagnostics))
 
     def _live_type_lookup(self, obj: str) -> Callable[[str], str | None]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from providers.hubspot.emulator.server import EmulatorServer
 from providers.hubspot.http import Redactor
 from tests.conftest import REPO
 from tests.hubspot.conftest import TOKEN, TOKEN_ENV, write_workspace
@@ -61,6 +62,42 @@ def echo_server() -> Iterator[str]:
 def test_redactor_removes_each_form(form: str) -> None:
     out = Redactor(TOKEN)(f"server said: {form}.")
     assert form not in out and "***" in out and out.startswith("server said: ")
+
+
+def _shifted_b64(prefix: bytes) -> str:
+    return base64.b64encode(prefix + TOKEN.encode() + b" and what follows").decode()
+
+
+MORE_ECHOES = {"base64-after-1-byte": _shifted_b64(b"t"), "base64-after-2-bytes": _shifted_b64(b"t="),
+               "base64-after-a-header-name": _shifted_b64(b"Authorization: Bearer "),
+               "hex": TOKEN.encode().hex(), "hex-truncated": TOKEN.encode().hex()[10:50]}
+
+
+@pytest.mark.parametrize("form", list(MORE_ECHOES.values()), ids=list(MORE_ECHOES))
+def test_redactor_removes_shifted_base64_and_hex(form: str) -> None:
+    """Base64 of the token after 1 or 2 other bytes encodes it into different characters than the
+    token's own base64 (which is all that was matched), and hex was not matched at all."""
+    out = Redactor(TOKEN)(f"server said: {form}.")
+    assert form not in out and "***" in out, out
+
+
+def test_token_in_live_values_is_never_printed(hs_ws: Path, emulator: EmulatorServer) -> None:
+    """A server (or anyone with the token) that puts the token into an object gtm reads — a label, a
+    flow's body — had it printed in the plan, the JSON plan and the saved plan (PR comments, artifacts)."""
+    from tests.conftest import gtm
+    from tests.hubspot.conftest import client
+
+    assert gtm("apply", "--auto-approve").exit_code == 0
+    forms = {"exact": TOKEN, "upper": TOKEN.upper(), "base64-after-2-bytes": _shifted_b64(b"t=")[:-8],
+             "hex": TOKEN.encode().hex()}
+    api = client(emulator).crm.properties.core_api
+    for name, form in forms.items():
+        api.update("contacts", "gtm_lead_score", {"label": form})
+        text, js = gtm("plan"), gtm("plan", "--format", "json", "--out", "plan.json")
+        assert text.exit_code == 0 and js.exit_code == 0, text.output
+        assert '~ label: "***"' in text.stdout, (name, text.stdout)
+        for out in (text.output, js.output, (hs_ws / "plan.json").read_text()):
+            assert form not in out and TOKEN not in out and TOKEN.lower() not in out.lower(), f"{name} leaked"
 
 
 def test_redactor_leaves_ordinary_text_alone() -> None:
