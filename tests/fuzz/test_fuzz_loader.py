@@ -3,6 +3,7 @@ diagnostic points inside the file it names."""
 
 from __future__ import annotations
 
+import json
 import string
 import tempfile
 from pathlib import Path
@@ -86,3 +87,26 @@ def test_random_documents_of_every_kind_never_raise(kind: str, body: object) -> 
     import json
 
     _check(json.dumps(doc))
+
+
+# gtm.yaml: environments, ownership markers, mappings, portal extras, custom checks of any shape are
+# diagnostics (GTM2xx), never an exception
+ws_keys = st.sampled_from(["version", "name", "specs", "environments", "default_environment", "ownership",
+                           "impact_limits", "checks", "portal", "provider", "token_env", "base_url", "path",
+                           "mappings", "owners", "emails", "label_prefix", "prefix", "adopt", "timeout_s",
+                           "deadline_s", "lock_wait_s", "max_concurrency", "local", "sandbox", "../x", "x"])
+ws_like = st.recursive(scalars, lambda c: st.one_of(st.lists(c, max_size=4), st.dictionaries(ws_keys, c, max_size=5)),
+                       max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(ws_keys, ws_like, max_size=6))
+def test_random_workspace_files_never_raise(body: dict[str, object]) -> None:
+    from compiler.project import load_workspace
+
+    root = TMP / "ws"
+    root.mkdir(exist_ok=True)
+    (root / "gtm.yaml").write_text(json.dumps({"version": 1, "name": "fuzz", **body}))
+    ws, _doc, diags = load_workspace(root)
+    assert ws is not None or any(d.is_error for d in diags)
+    assert all(d.code.startswith("GTM") for d in diags)

@@ -106,3 +106,30 @@ def test_damaged_local_database_is_a_provider_error(at: int, junk: bytes) -> Non
         raise AssertionError(f"sqlite error escaped: {e}") from e
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+# `gtm show` renders a plan file (saved or `plan --format json`) without re-planning: any shape is
+# rendered or refused with GTM610, never a traceback (a change whose `after` was a number crashed it)
+show_change = st.fixed_dictionaries(
+    {"address": st.one_of(st.text(max_size=12), json_like), "action": st.sampled_from(["create", "update", "delete",
+                                                                                      "replace", "x"])},
+    optional={"type": st.one_of(st.sampled_from(["property", "pipeline", "workflow", "list"]), json_like),
+              "object": json_like, "name": json_like, "before": json_like, "after": json_like,
+              "attributes": json_like, "impact": json_like, "moves": json_like, "reasons": json_like,
+              "source": json_like, "needs_allow_destroy": json_like, "destructive": json_like})
+show_like = st.fixed_dictionaries(
+    {"format_version": st.just(FORMAT_VERSION), "changes": st.lists(st.one_of(show_change, json_like), max_size=3)},
+    optional={"kind": st.sampled_from([KIND, None]), "environment": json_like, "provider": json_like,
+              "protected": json_like, "summary": json_like, "diagnostics": json_like, "impact": json_like,
+              "spec_digest": json_like, "live_fingerprints": json_like})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(show_like, st.sampled_from(["text", "json", "markdown", "github"]))
+def test_show_renders_or_refuses_any_plan_file(data: dict[str, Any], fmt: str) -> None:
+    from tests.conftest import gtm
+
+    path = TMP / "show.json"
+    path.write_text(json.dumps(data))
+    r = gtm("show", str(path), "--format", fmt)  # gtm() fails the test on an uncaught exception
+    assert r.exit_code == 0 or (r.exit_code == 1 and "GTM610" in r.stderr), r.output
