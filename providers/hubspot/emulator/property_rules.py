@@ -97,6 +97,12 @@ def parsed(text: str) -> formula.Expr:
     return formula.parse(text)
 
 
+@lru_cache(maxsize=1024)
+def referenced(text: str) -> tuple[str, ...]:
+    """The property names a formula reads, found once per formula (a walk of its whole tree)."""
+    return tuple(sorted(formula.referenced_properties(parsed(text))))
+
+
 def next_display_order(state: PortalState, object_name: str, group: str, skip: str | None = None) -> int:
     """One past the highest ``displayOrder`` among the group's live properties."""
     orders = [

@@ -22,7 +22,7 @@ from typing import Any
 from . import formula
 from .errors import ApiError, validation
 from .pipeline_rules import RECORD_FIELDS
-from .property_rules import CALC, parsed
+from .property_rules import CALC, parsed, referenced
 from .state import PortalState
 
 DEFAULT_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -274,8 +274,9 @@ def effective_values(state: PortalState, object_name: str, raw: dict[str, str],
     def compute(name: str, trail: frozenset[str]) -> None:
         if name in done or name in trail:
             return
-        expr = parsed(calc[name]["calculationFormula"])
-        for ref in formula.referenced_properties(expr):
+        text = calc[name]["calculationFormula"]
+        expr = parsed(text)
+        for ref in referenced(text):
             if ref in calc:
                 compute(ref, trail | {name})
         values[name] = formula.format_value(formula.evaluate(expr, values, types))
