@@ -93,3 +93,12 @@ def open_regular_for_write(path: Path, truncate: bool = False) -> TextIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def finite_float(text: str) -> float:
+    """``parse_float`` for ``json.loads``: a number too large for a float (``1e309``) is a ValueError,
+    not Infinity (which no strict JSON can hold, and which gtm would print or compare)."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value

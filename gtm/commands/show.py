@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
-from compiler.bounded import TooLarge, read_limited
+from compiler.bounded import TooLarge, finite_float, read_limited
 from compiler.diagnostics import error
 from compiler.plan import FORMAT_VERSION, Plan
 from gtm import exitcodes
@@ -46,7 +46,8 @@ def _read(path: Path) -> dict[str, object]:
     strict JSON (no NaN/Infinity), nesting within Python's limits."""
     data: Any = None
     try:
-        data = json.loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"), parse_constant=_no_constant)
+        data = json.loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"), parse_constant=_no_constant,
+                          parse_float=finite_float)
     except TooLarge:
         _fail(f"{path} is larger than {MAX_PLAN_BYTES // (1024 * 1024)} MiB; not a gtm plan", "GTM015")
     except RecursionError:

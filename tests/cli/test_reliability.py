@@ -60,6 +60,13 @@ def test_workspace_file_that_is_a_device_is_refused(example_ws: Path) -> None:
     assert r.returncode == 1 and "error[GTM008]" in r.stderr and took < 20
 
 
+@pytest.mark.parametrize("record", ['{"hs_analytics_num_page_views": 1e309}', '{"x": [-1e400]}'])
+def test_record_with_a_number_too_large_is_refused(example_ws: Path, record: str) -> None:
+    """`1e309` is no NaN literal, but Python reads it as Infinity: explain printed and compared it."""
+    r = gtm("explain", record)
+    assert r.exit_code == 1 and "too large" in r.stderr and "Infinity" not in r.output, r.output
+
+
 def test_deeply_nested_record_is_a_diagnostic(example_ws: Path) -> None:
     (example_ws / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     r = gtm("explain", "@deep.json")
@@ -98,6 +105,8 @@ SAVED_PLAN_PROBES: list[tuple[str, Tamper | str, str]] = [
     ("deep-nesting", "[" * 100_000 + "]" * 100_000, "GTM610"),
     ("nan", lambda d: json.loads(json.dumps(d).replace('"summary": {', '"x": NaN, "summary": {', 1)), "GTM610"),
     ("binary", "\x00\x01\x02\xff", "GTM610"),
+    ("number-too-large", lambda d: json.loads(json.dumps(d).replace('"summary": {', '"x": 1e999, "summary": {', 1)),
+     "GTM610"),
     ("edited-content", _relabel, "GTM607"),
 ]
 
