@@ -56,6 +56,7 @@ def main() -> None:
     gc.set_threshold(*CLI_GC_THRESHOLDS)
     gc.freeze()
     gc.disable()
+    _terminate_like_ctrl_c()
     try:
         try:
             rv = cli.main(standalone_mode=False)
@@ -85,6 +86,23 @@ def main() -> None:
                     code = code or 1
             os._exit(code)
         raise
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM (``timeout``, ``docker stop``, a CI runner cancelling a job, systemd) stops gtm the way
+    Ctrl-C does: an apply writes "interrupted" to its journal and releases its lock on the way out.
+    Python's default for SIGTERM ends the process at once, leaving the lock to be broken by hand on
+    any other host."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def on_term(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 def _interrupted() -> None:

@@ -148,6 +148,28 @@ def test_apply_killed_midway_resumes_without_duplicates(tmp_path: Path, emulator
     assert len([x.name for x in lists]) == len({x.name for x in lists}), "no duplicate lists"
 
 
+def test_apply_terminated_midway_releases_its_lock(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """SIGTERM (a CI job cancelled, `timeout`, `docker stop`) ended gtm at once, leaving the apply lock:
+    on another host the next apply stopped with GTM605 until someone ran `gtm unlock`."""
+    ws = tmp_path / "ws"
+    write_workspace(ws, emulator.base_url)
+    emulator.configure(latency_ms=60)
+    proc = _spawn_apply(ws)
+    _wait_for_writes(emulator, 4)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    emulator.configure(latency_ms=0)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, out + err
+    groups = [g.name for g in client(emulator).crm.properties.groups_api.get_all("contacts").results]
+    assert "gtm_lock" not in groups, "the terminated apply released its lock"
+    journal = (ws / ".gtm" / "journal" / "emu.jsonl").read_text().splitlines()
+    assert json.loads(journal[-1])["status"] == "interrupted"
+    env = {**os.environ, TOKEN_ENV: TOKEN, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", "apply", "--auto-approve"],
+                       cwd=ws, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "stale apply lock" not in r.stderr, r.stdout + r.stderr
+
+
 def test_second_concurrent_apply_is_refused(tmp_path: Path, emulator: EmulatorServer) -> None:
     ws = tmp_path / "ws"
     write_workspace(ws, emulator.base_url)
