@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -70,6 +71,8 @@ def main() -> None:
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             _interrupted()
+        except OSError as e:  # what no command handles itself: stdout on a full disk (/dev/full), an I/O error
+            _os_error(e)
         sys.exit(rv if isinstance(rv, int) else 0)
     except SystemExit as e:
         from gtm.deadline import FIRED
@@ -103,6 +106,18 @@ def _terminate_like_ctrl_c() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+
+
+def _os_error(e: OSError) -> None:
+    """An OSError no command turned into a diagnostic — most often gtm's own output that cannot be
+    written (stdout on a full disk): one line on stderr and exit 1, never a traceback.  stdout is
+    pointed at /dev/null so that flushing it again at exit cannot fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+    with contextlib.suppress(OSError):
+        click.echo(f"error: gtm could not write its output or a file{where}: {e.strerror or e}", err=True)
+    sys.exit(1)
 
 
 def _interrupted() -> None:

@@ -53,6 +53,18 @@ def test_endless_input_is_refused_fast(example_ws: Path, name: str, args: list[s
     assert took < 20
 
 
+@pytest.mark.parametrize("args", [["plan"], ["plan", "--format", "json"], ["validate", "--format", "json"],
+                                  ["apply", "--auto-approve"]])
+def test_output_that_cannot_be_written_is_one_error_line(example_ws: Path, args: list[str]) -> None:
+    """stdout on a full disk (/dev/full) raised OSError out of click.echo: a traceback."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-c", "from gtm.cli import main; main()", *args], cwd=example_ws,
+                           env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=full, stderr=subprocess.PIPE,
+                           text=True, timeout=120)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "could not write its output" in r.stderr and "No space left on device" in r.stderr
+
+
 def test_workspace_file_that_is_a_device_is_refused(example_ws: Path) -> None:
     (example_ws / "gtm.yaml").unlink()
     (example_ws / "gtm.yaml").symlink_to("/dev/zero")
