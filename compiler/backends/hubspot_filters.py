@@ -226,8 +226,8 @@ def _values(leaf: Leaf) -> list[AnyT]:
     return list(leaf.value)
 
 
-def _literal(leaf: Leaf, negated: bool, types: TypeLookup) -> list[Conj]:
-    """A (possibly negated) leaf as an OR of AND-conjunctions of filters."""
+def _literal(leaf: Leaf, negated: bool, types: TypeLookup, zone: str = TIME_ZONE) -> list[Conj]:
+    """A (possibly negated) leaf as an OR of AND-conjunctions of filters (``zone``: of date filters)."""
     prop, op = leaf.property, leaf.op
     if op == "known":
         want = bool(leaf.value) is not negated
@@ -241,7 +241,7 @@ def _literal(leaf: Leaf, negated: bool, types: TypeLookup) -> list[Conj]:
         if op not in DATE_OPS:
             raise _Inexpressible(leaf, f"{op} on a date property",
                                  "use `known`, `older_than_days` or `within_days` on dates")
-        return [(days_filter(prop, NEGATED_OP[op] if negated else op, leaf.value, include),)]
+        return [(days_filter(prop, NEGATED_OP[op] if negated else op, leaf.value, include, zone),)]
     if op == "between":
         lo, hi = _between(leaf)
         if fam != "NUMBER":
@@ -373,24 +373,24 @@ def _check(dnf: list[Conj], node: Condition) -> None:
         raise _TooLarge(next(leaves(node), None), len(dnf), n_filters)
 
 
-def _dnf(c: Condition, negated: bool, types: TypeLookup) -> list[Conj]:
+def _dnf(c: Condition, negated: bool, types: TypeLookup, zone: str = TIME_ZONE) -> list[Conj]:
     if isinstance(c, Leaf):
-        return _literal(c, negated, types)
+        return _literal(c, negated, types, zone)
     if isinstance(c, Not):
-        return _dnf(c.item, not negated, types)
+        return _dnf(c.item, not negated, types, zone)
     if not isinstance(c, All | Any):
         raise TypeError(f"not a core condition: {c!r} (expand sugar first)")
     conjunctive = isinstance(c, All) != negated
     if conjunctive:
         acc: list[Conj] = [()]
         for item in c.items:
-            part = _dnf(item, negated, types)
+            part = _dnf(item, negated, types, zone)
             acc = _dedupe([_conj(a + b) for a in acc for b in part])
             _check(acc, item)
         return acc
     out: list[Conj] = []
     for item in c.items:
-        out = _dedupe(out + _dnf(item, negated, types))
+        out = _dedupe(out + _dnf(item, negated, types, zone))
         _check(out, item)
     return out
 
@@ -418,7 +418,7 @@ def condition_to_filter_branch(cond: Condition, types: TypeLookup, zone: str = T
     if diags:
         return None, diags
     try:
-        dnf = _dnf(cond, False, types)
+        dnf = _dnf(cond, False, types, zone)
     except _TooLarge as e:
         leaf = e.leaf or Leaf("?", "known", True)
         return None, [_gtm501(
@@ -427,8 +427,7 @@ def condition_to_filter_branch(cond: Condition, types: TypeLookup, zone: str = T
             "split the condition, or use an `in` list instead of several alternatives")]
     except _Inexpressible as e:  # pragma: no cover - caught by the pre-pass
         return None, [_gtm501(e.leaf, e.reason, e.hint)]
-    fb = branch("OR", branches=[branch("AND", filters=list(c)) for c in dnf])
-    return (fb if zone == TIME_ZONE else with_time_zone(fb, zone)), []
+    return branch("OR", branches=[branch("AND", filters=list(c)) for c in dnf]), []
 
 
 def _time_points(fb: AnyT) -> list[dict[str, AnyT]]:
@@ -442,14 +441,6 @@ def _time_points(fb: AnyT) -> list[dict[str, AnyT]]:
             point = op.get(key)
             if isinstance(point, dict) and point.get("timeType") == "INDEXED":
                 out.append(point)
-    return out
-
-
-def with_time_zone(fb: dict[str, AnyT], zone: str) -> dict[str, AnyT]:
-    """A copy of ``fb`` whose ``INDEXED`` time points count days in ``zone``."""
-    out: dict[str, AnyT] = json.loads(json.dumps(fb))
-    for point in _time_points(out):
-        point["zoneId"] = zone
     return out
 
 
