@@ -153,7 +153,7 @@ def run_ours(emu: EmulatorServer, desired: list[Resource]) -> dict[str, Any]:
     t = time.perf_counter()
     failures: list[str] = []
     for wave in waves(changes):
-        prov.apply_changes(wave, live, lambda c, e: failures.append(f"{c.address}: {e}") if e else None)
+        prov.apply_changes(wave, live, lambda c, e, *_also: failures.append(f"{c.address}: {e}") if e else None)
     out["apply"] = (emu.stats()["total"], time.perf_counter() - t, len(failures))
     emu.reset_stats()
     t = time.perf_counter()

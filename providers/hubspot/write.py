@@ -50,14 +50,6 @@ def property_body(name: str, a: dict[str, Any], create: bool, formula: str | Non
     return body
 
 
-def _tell(report: Report, c: Change, err: str | None, also: tuple[FollowOn, ...]) -> None:
-    """Report a change; the follow-on writes only when there are some (a two-argument reporter works)."""
-    if also:
-        report(c, err, also)
-    else:
-        report(c, err)
-
-
 class Writer:
     def __init__(self, provider: HubSpotProvider, live: LiveState) -> None:
         self.p = provider
@@ -89,9 +81,9 @@ class Writer:
         def run(c: Change) -> None:
             try:
                 self._one(c)
-                _tell(report, c, None, self._also.pop(c.address, ()))
+                report(c, None, self._also.pop(c.address, ()))
             except ProviderError as e:
-                _tell(report, c, e.message, self._also.pop(c.address, ()))
+                report(c, e.message, self._also.pop(c.address, ()))
 
         self.p._parallel([partial(run, c) for c in changes])
 
@@ -114,7 +106,7 @@ class Writer:
                         also = then(c)
                     except ProviderError as e:
                         err = e.message
-                _tell(report, c, err, also)
+                report(c, err, also)
 
     # -- properties --------------------------------------------------------------------------
     def _create_properties(self, obj: str, chunk: list[Change]) -> dict[str, str | None]:

@@ -95,7 +95,7 @@ def test_damaged_local_database_is_a_provider_error(at: int, junk: bytes) -> Non
                 live = p.read()
                 p.count_records("contacts", "email")
                 for r in live.resources[:1]:
-                    p.apply_changes([Change("update", r, r)], live, lambda _c, _e: None)
+                    p.apply_changes([Change("update", r, r)], live, lambda _c, _e, *_also: None)
                 p.acquire_lock({"id": "x"})
                 p.release_lock("x")
             finally:

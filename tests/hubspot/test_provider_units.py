@@ -55,7 +55,7 @@ def test_a_failed_batch_create_surfaces_hubspots_reason_without_retrying() -> No
         ch = Change("create", None, Resource("property", "contacts", "gtm_x", attrs))
         outcome: list[str | None] = []
         emu.reset_stats()
-        prov.apply_changes([ch], live, lambda _c, err: outcome.append(err))
+        prov.apply_changes([ch], live, lambda _c, err, *_also: outcome.append(err))
         assert outcome and outcome[0] and "no_such_group" in outcome[0]
         creates = emu.stats()["by_endpoint"].get("POST /crm/v3/properties/{objectType}/batch/create", 0)
         assert creates == 1
