@@ -9,7 +9,6 @@ create blindly: after a failed create the provider reads, then decides.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import random
@@ -47,6 +46,17 @@ from providers.hubspot.http import (
 from providers.hubspot.ownership import has_gtm_marker, same_name_flows
 
 DEFAULT_BASE_URL = "https://api.hubapi.com"
+OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
+PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
+BATCH = 100
+LOCK_ATTEMPTS = 5
+SEARCH_PAGE = 200  # HubSpot's largest search page
+_FLOW_CONDITIONS = ("enrollment", "goal")
+#: the field type of a calculation-formula property
+CALCULATION_FIELD = "calculation_equation"
+# record properties HubSpot computes itself (a client cannot set them)
+READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
+                                    "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
 
 
 def _redact_value(v: Any, redact: Redactor) -> Any:
@@ -64,18 +74,7 @@ def _redacted(r: Resource, redact: Redactor) -> Resource:
     clean = _redact_value(r.attributes, redact)
     if clean == r.attributes:
         return r
-    return dataclasses.replace(r, attributes=clean)
-OBJECTS: tuple[str, ...] = ("contacts", "companies", "deals", "tickets")
-PIPELINE_OBJECTS: tuple[str, ...] = ("deals", "tickets")
-BATCH = 100
-LOCK_ATTEMPTS = 5
-SEARCH_PAGE = 200  # HubSpot's largest search page
-_FLOW_CONDITIONS = ("enrollment", "goal")
-# record properties HubSpot computes itself (a client cannot set them)
-#: the field type of a calculation-formula property
-CALCULATION_FIELD = "calculation_equation"
-READ_ONLY_RECORD_PROPS = frozenset({"hs_object_id", "hs_is_closed", "hs_is_closed_won", "num_associated_contacts",
-                                    "createdate", "lastmodifieddate", "hs_lastmodifieddate"})
+    return r.with_attributes(clean)
 
 
 class HubSpotProvider:
