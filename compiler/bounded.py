@@ -12,10 +12,11 @@ named pipe or a device, which would otherwise wait for a writer (or reader) for 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 CHUNK = 1 << 16
 
@@ -102,3 +103,14 @@ def finite_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"the number {text[:40]} is too large")
     return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def strict_json_loads(text: str | bytes) -> Any:
+    """``json.loads`` of strict JSON: ``NaN``/``Infinity`` and numbers too large for a float are a
+    ValueError (a saved plan, plan file or record holding one would be printed or compared as
+    Infinity); too deep nesting raises RecursionError as ``json.loads`` does."""
+    return json.loads(text, parse_constant=_no_constant, parse_float=finite_float)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from compiler.bounded import TooLarge, finite_float, read_limited
+from compiler.bounded import TooLarge, read_limited, strict_json_loads
 from compiler.diagnostics import Diagnostic, error
 from compiler.plan import FORMAT_VERSION, Plan
 from compiler.project import Project
@@ -32,8 +32,7 @@ ACTIONS = ("create", "update", "delete", "replace")
 def read_saved_plan(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """The saved plan at ``path``, or GTM610/GTM015 when it is not one gtm wrote (size, JSON, shape)."""
     try:
-        data = json.loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"), parse_constant=_no_constant,
-                          parse_float=finite_float)
+        data = strict_json_loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"))
     except TooLarge:
         return None, [error("GTM015", f"saved plan {path} is larger than {MAX_PLAN_BYTES:,} bytes (the limit)",
                             hint="a saved plan is written by `gtm plan --out FILE`")]
@@ -52,9 +51,6 @@ def read_saved_plan(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]
                             hint="plan again with `gtm plan --out FILE`; never edit a saved plan by hand")]
     return data, []
 
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def shape_problem(data: dict[str, Any]) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from compiler.bounded import TooLarge, finite_float, read_limited
+from compiler.bounded import TooLarge, read_limited, strict_json_loads
 from compiler.diagnostics import error
 from compiler.explain import explain_record
 from gtm import exitcodes
@@ -16,9 +16,6 @@ from gtm.context import open_project, print_diagnostics, workspace_options
 
 MAX_RECORD_BYTES = 2**20
 
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
 
 
 @click.command()
@@ -45,7 +42,7 @@ def explain(record: str, root: Path, specs_dir: Path | None, obj: str, verbose: 
             raise TooLarge("RECORD", MAX_RECORD_BYTES)
         else:
             text = record
-        data = json.loads(text, parse_constant=_no_constant, parse_float=finite_float)
+        data = strict_json_loads(text)
     except TooLarge as e:
         print_diagnostics([error("GTM015", f"{e}", hint="a record is a JSON object of property values")])
         sys.exit(exitcodes.ERROR)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from compiler.bounded import TooLarge, finite_float, read_limited
+from compiler.bounded import TooLarge, read_limited, strict_json_loads
 from compiler.diagnostics import error
 from compiler.plan import FORMAT_VERSION, Plan
 from gtm import exitcodes
@@ -46,8 +45,7 @@ def _read(path: Path) -> dict[str, object]:
     strict JSON (no NaN/Infinity), nesting within Python's limits."""
     data: Any = None
     try:
-        data = json.loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"), parse_constant=_no_constant,
-                          parse_float=finite_float)
+        data = strict_json_loads(read_limited(path, MAX_PLAN_BYTES).decode("utf-8"))
     except TooLarge:
         _fail(f"{path} is larger than {MAX_PLAN_BYTES // (1024 * 1024)} MiB; not a gtm plan", "GTM015")
     except RecursionError:
@@ -63,9 +61,6 @@ def _read(path: Path) -> dict[str, object]:
         _fail(f"{path} is not a well-formed gtm saved plan: {why}")
     return data
 
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def _fail(msg: str, code: str = "GTM610") -> NoReturn:
