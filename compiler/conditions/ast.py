@@ -189,3 +189,12 @@ def counts_days(d: AnyT) -> bool:
     if isinstance(d, list):
         return any(counts_days(x) for x in d)
     return False
+
+
+#: the attributes of a lowered resource that hold conditions, by resource type
+CONDITION_KEYS: dict[str, tuple[str, ...]] = {"list": ("filter",), "workflow": ("enrollment", "goal")}
+
+
+def resource_counts_days(rtype: str, attrs: dict[str, AnyT]) -> bool:
+    """Does a lowered list or workflow (its ``attrs``) hold a date leaf relative to today?"""
+    return any(counts_days(attrs.get(k)) for k in CONDITION_KEYS.get(rtype, ()))

@@ -20,7 +20,7 @@ from typing import Any
 
 from hubspot import HubSpot
 
-from compiler.conditions.ast import counts_days, from_data, to_data
+from compiler.conditions.ast import from_data, resource_counts_days, to_data
 from compiler.diagnostics import Diagnostic
 from compiler.ir import Resource, make_address
 from compiler.plan import Change
@@ -583,13 +583,13 @@ class HubSpotProvider:
             out.append(a)
         return out
 
-    def _zone_for(self, attrs: dict[str, Any], keys: tuple[str, ...]) -> str:
+    def _zone_for(self, rtype: str, attrs: dict[str, Any]) -> str:
         """The time zone of a list's or flow's date filters relative to today: the portal's, noted in
         ``attrs["time_zone"]`` (what the plan compares with the zone of the live filters) when the
-        conditions under ``keys`` have such a filter; ``UTC`` (and no request) otherwise."""
+        conditions have such a filter; ``UTC`` (and no request) otherwise."""
         from compiler.backends.hubspot_filters import TIME_ZONE
 
-        if not any(counts_days(attrs.get(k)) for k in keys):
+        if not resource_counts_days(rtype, attrs):
             return TIME_ZONE
         attrs["time_zone"] = self.time_zone()
         return attrs["time_zone"]
@@ -632,7 +632,7 @@ class HubSpotProvider:
                         attrs["calculation"] = canon
                         self._formulas[r.address] = text or formula
             elif r.type == "list" and attrs.get("filter") is not None:
-                zone = self._zone_for(attrs, ("filter",))
+                zone = self._zone_for("list", attrs)
                 fb, d = condition_to_filter_branch(from_data(attrs["filter"]), types, zone)
                 diags.extend(_at(d, r))
                 if fb is not None:
@@ -643,7 +643,7 @@ class HubSpotProvider:
                         attrs["filter"] = live
             elif r.type == "workflow":
                 attrs["actions"] = self._resolved_actions(attrs.get("actions") or [])
-                zone = self._zone_for(attrs, _FLOW_CONDITIONS)
+                zone = self._zone_for("workflow", attrs)
                 body, d = workflow_to_flow(r.name, attrs, types, resolve=self.resolve, env_name=self.env_name,
                                            zone=zone)
                 diags.extend(_at(d, r))

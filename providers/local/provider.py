@@ -258,13 +258,10 @@ PIPELINE_OPTIONS: dict[tuple[str, str], str] = {
 }
 
 
-_CONDITION_KEYS = {"list": ("filter",), "workflow": ("enrollment", "goal")}
-
-
 def _counts_days(r: Resource) -> bool:
-    from compiler.conditions.ast import counts_days
+    from compiler.conditions.ast import resource_counts_days
 
-    return any(counts_days(r.attributes.get(k)) for k in _CONDITION_KEYS.get(r.type, ()))
+    return resource_counts_days(r.type, r.attributes)
 
 
 def _with_zone(r: Resource, zone: str) -> Resource:
